@@ -1,0 +1,5 @@
+//go:build !race
+
+package problems
+
+const raceEnabled = false
