@@ -1,0 +1,389 @@
+package geometric
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/pflow-go/pflow/linalg"
+	"github.com/pflow-go/pflow/ode"
+	"github.com/pflow-go/pflow/ode/internal/lu"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Problem is a general system y' = f(t, y) for the implicit methods.
+type Problem[T linalg.Scalar] struct {
+	F ode.Func[T]
+	// Jac optionally writes the n×n Jacobian ∂f/∂y at (t, y), row-major,
+	// into dst. When nil, Newton's method uses forward differences (with a
+	// real perturbation, which gives the complex derivative for holomorphic
+	// f).
+	Jac func(dst []T, t float64, y []T)
+}
+
+// NonlinearSolver selects how the implicit stage equations are solved.
+type NonlinearSolver int
+
+const (
+	// FixedPoint iterates Z ← h(A⊗I)F(Z). It converges for h·L·‖A‖ < 1
+	// (L the Lipschitz constant of f): non-stiff problems only.
+	FixedPoint NonlinearSolver = iota
+	// Newton is simplified Newton with the Jacobian at the start of the step
+	// and the matrix I − h A⊗J factorized once per step (Hairer, Wanner,
+	// Solving ODEs II, IV.8).
+	Newton
+)
+
+// GaussSettings configures Gauss–Legendre collocation. The zero value (and
+// nil) means the defaults.
+type GaussSettings struct {
+	// Stages s = 1…4 (order 2s). Default 2. s = 1 is the implicit midpoint rule.
+	Stages int
+	// Solver for the stage equations. Default FixedPoint.
+	Solver NonlinearSolver
+	// Tol is the convergence threshold on the max-norm of the stage
+	// increment, relative to 1 + ‖y‖∞. Default 4·eps, i.e. iterate to
+	// round-off, which geometric properties need; iteration also stops when
+	// the increment no longer decreases once below 1e3·Tol.
+	Tol float64
+	// MaxIter bounds the iterations per step. Default 100 (fixed point) or
+	// 20 (Newton). Exceeding it returns ode.ErrNoConvergence.
+	MaxIter int
+	// SaveEvery stores every SaveEvery-th step. Default 1.
+	SaveEvery int
+	// Compensated enables compensated summation of the update.
+	Compensated bool
+	// Composition, when non-empty, makes every step of size h the
+	// composition of Gauss steps of sizes γ_1 h, …, γ_m h (Σγ = 1). The
+	// package's coefficients (TripleJump4, Suzuki4, Yoshida6, KahanLi6,
+	// KahanLi8) are designed for a symmetric base of order 2, i.e. Stages = 1:
+	// implicit midpoint composed with KahanLi8 has order 8 (GNI II.4, V.3).
+	// Default none.
+	Composition []float64
+}
+
+// GaussTableau returns the Butcher tableau of the s-stage Gauss–Legendre
+// collocation method (order 2s; Hairer, Wanner, Solving ODEs II, IV.5): the
+// nodes c are the roots of the shifted Legendre polynomial, b the Gauss
+// weights, and a_ij = ∫₀^{c_i} ℓ_j, computed from the conditions
+// Σ_j a_ij c_j^{k−1} = c_i^k/k (k = 1…s). Panics unless 1 ≤ s ≤ 4.
+func GaussTableau(s int) (a [][]float64, b, c []float64) {
+	var x, w []float64 // Gauss–Legendre nodes and weights on [−1, 1]
+	switch s {
+	case 1:
+		x, w = []float64{0}, []float64{2}
+	case 2:
+		r := 1 / math.Sqrt(3)
+		x, w = []float64{-r, r}, []float64{1, 1}
+	case 3:
+		r := math.Sqrt(0.6)
+		x, w = []float64{-r, 0, r}, []float64{5.0 / 9, 8.0 / 9, 5.0 / 9}
+	case 4:
+		r1 := math.Sqrt(3.0/7 - 2.0/7*math.Sqrt(1.2))
+		r2 := math.Sqrt(3.0/7 + 2.0/7*math.Sqrt(1.2))
+		w1 := (18 + math.Sqrt(30)) / 36
+		w2 := (18 - math.Sqrt(30)) / 36
+		x, w = []float64{-r2, -r1, r1, r2}, []float64{w2, w1, w1, w2}
+	default:
+		panic("geometric: Gauss stages must be 1…4")
+	}
+	c = make([]float64, s)
+	b = make([]float64, s)
+	for i := range x {
+		c[i] = (1 + x[i]) / 2
+		b[i] = w[i] / 2
+	}
+	// Solve Vᵀ a_i = r_i with V_kj = c_j^k (k = 0…s−1).
+	v := mat.NewDense(s, s, nil)
+	for k := 0; k < s; k++ {
+		for j := 0; j < s; j++ {
+			v.Set(k, j, math.Pow(c[j], float64(k)))
+		}
+	}
+	var luv mat.LU
+	luv.Factorize(v)
+	a = make([][]float64, s)
+	for i := 0; i < s; i++ {
+		r := mat.NewVecDense(s, nil)
+		for k := 0; k < s; k++ {
+			r.SetVec(k, math.Pow(c[i], float64(k+1))/float64(k+1))
+		}
+		var ai mat.VecDense
+		if err := luv.SolveVecTo(&ai, false, r); err != nil {
+			panic("geometric: Gauss tableau: " + err.Error())
+		}
+		a[i] = make([]float64, s)
+		for j := range a[i] {
+			a[i][j] = ai.AtVec(j)
+		}
+	}
+	return a, b, c
+}
+
+type gaussStepper[T linalg.Scalar] struct {
+	prob    Problem[T]
+	a       [][]float64
+	b, c    []float64
+	s, n    int
+	solver  NonlinearSolver
+	tol     float64
+	maxIter int
+	z, zn   []T // stage increments Z_i = Y_i − y, s·n
+	f       []T // F(t + c_i h, y + Z_i), s·n
+	yi      []T
+	jac     []T
+	m       []T // s·n × s·n Newton matrix
+	lu      *lu.LU[T]
+	r       []T
+	fy, tmp []T
+	kah     kahan[T]
+	warm    bool // g.f holds the stage derivatives of the previous step
+	st      *ode.Stats
+}
+
+func newGaussStepper[T linalg.Scalar](prob Problem[T], n int, set *GaussSettings, st *ode.Stats) *gaussStepper[T] {
+	g := &gaussStepper[T]{prob: prob, n: n, st: st}
+	var gs GaussSettings
+	if set != nil {
+		gs = *set
+	}
+	if gs.Stages == 0 {
+		gs.Stages = 2
+	}
+	g.s = gs.Stages
+	g.a, g.b, g.c = GaussTableau(gs.Stages)
+	g.solver = gs.Solver
+	g.tol = gs.Tol
+	if g.tol <= 0 {
+		g.tol = 4 * 0x1p-52
+	}
+	g.maxIter = gs.MaxIter
+	if g.maxIter <= 0 {
+		g.maxIter = 100
+		if g.solver == Newton {
+			g.maxIter = 20
+		}
+	}
+	sn := g.s * n
+	g.z, g.zn, g.f = make([]T, sn), make([]T, sn), make([]T, sn)
+	g.yi, g.fy, g.tmp = make([]T, n), make([]T, n), make([]T, n)
+	g.kah = newKahan[T](n, gs.Compensated)
+	if g.solver == Newton {
+		g.jac = make([]T, n*n)
+		g.m = make([]T, sn*sn)
+		g.lu = lu.New[T](sn)
+		g.r = make([]T, sn)
+	}
+	return g
+}
+
+// evalStages fills g.f with f at the stages y + Z_i.
+func (g *gaussStepper[T]) evalStages(t, h float64, y []T) {
+	n := g.n
+	for i := 0; i < g.s; i++ {
+		for k := range y {
+			g.yi[k] = y[k] + g.z[i*n+k]
+		}
+		g.prob.F(g.f[i*n:(i+1)*n], t+g.c[i]*h, g.yi)
+		g.st.NFev++
+	}
+}
+
+func (g *gaussStepper[T]) jacobian(t float64, y []T) {
+	g.st.NJev++
+	if g.prob.Jac != nil {
+		g.prob.Jac(g.jac, t, y)
+		return
+	}
+	n := g.n
+	g.prob.F(g.fy, t, y)
+	g.st.NFev++
+	copy(g.yi, y)
+	for j := 0; j < n; j++ {
+		d := math.Sqrt(0x1p-52) * math.Max(1, linalg.Abs(y[j]))
+		g.yi[j] = y[j] + linalg.FromFloat[T](d)
+		g.prob.F(g.tmp, t, g.yi)
+		g.st.NFev++
+		for i := 0; i < n; i++ {
+			g.jac[i*n+j] = (g.tmp[i] - g.fy[i]) / linalg.FromFloat[T](d)
+		}
+		g.yi[j] = y[j]
+	}
+}
+
+func maxAbs[T linalg.Scalar](v []T) float64 {
+	m := 0.0
+	for _, x := range v {
+		if a := linalg.Abs(x); a > m || a != a {
+			m = a
+		}
+	}
+	return m
+}
+
+// step advances y by h in place. It returns false if the stage equations
+// did not converge (y is then unchanged).
+func (g *gaussStepper[T]) step(t, h float64, y []T) bool {
+	n, s := g.n, g.s
+	if g.warm {
+		// Predictor: the stage derivatives of the previous step,
+		// Z_i = h Σ_j a_ij F_j, an O(h²) guess that saves iterations.
+		for i := 0; i < s; i++ {
+			zi := g.z[i*n : (i+1)*n]
+			clear(zi)
+			for j := 0; j < s; j++ {
+				ha := linalg.FromFloat[T](h * g.a[i][j])
+				for k, v := range g.f[j*n : (j+1)*n] {
+					zi[k] += ha * v
+				}
+			}
+		}
+	} else {
+		clear(g.z)
+	}
+	g.warm = false
+	scale := 1 + maxAbs(y)
+	if g.solver == Newton {
+		g.jacobian(t, y)
+		sn := s * n
+		for bi := 0; bi < s; bi++ {
+			for bj := 0; bj < s; bj++ {
+				ha := linalg.FromFloat[T](h * g.a[bi][bj])
+				for i := 0; i < n; i++ {
+					row := g.m[(bi*n+i)*sn+bj*n : (bi*n+i)*sn+bj*n+n]
+					for j := 0; j < n; j++ {
+						row[j] = -ha * g.jac[i*n+j]
+					}
+					if bi == bj {
+						row[i] += 1
+					}
+				}
+			}
+		}
+		g.st.NLU++
+		if !g.lu.Factorize(g.m) {
+			return false
+		}
+	}
+	prev := math.Inf(1)
+	for it := 0; it < g.maxIter; it++ {
+		g.evalStages(t, h, y)
+		// zn = h (A⊗I) F
+		for i := 0; i < s; i++ {
+			zi := g.zn[i*n : (i+1)*n]
+			clear(zi)
+			for j := 0; j < s; j++ {
+				ha := linalg.FromFloat[T](h * g.a[i][j])
+				for k, v := range g.f[j*n : (j+1)*n] {
+					zi[k] += ha * v
+				}
+			}
+		}
+		var d float64
+		if g.solver == Newton {
+			for k := range g.r {
+				g.r[k] = g.zn[k] - g.z[k]
+			}
+			g.lu.Solve(g.r)
+			for k := range g.z {
+				g.z[k] += g.r[k]
+			}
+			d = maxAbs(g.r)
+		} else {
+			for k := range g.z {
+				if a := linalg.Abs(g.zn[k] - g.z[k]); a > d || a != a {
+					d = a
+				}
+			}
+			copy(g.z, g.zn)
+		}
+		if d != d || math.IsInf(d, 0) {
+			return false
+		}
+		if d <= g.tol*scale || (d >= prev && prev <= 1e3*g.tol*scale) {
+			// g.f was evaluated at the previous iterate, which differs
+			// from the converged stages by round-off: reuse it.
+			for i := 0; i < s; i++ {
+				g.kah.add(y, linalg.FromFloat[T](h*g.b[i]), g.f[i*n:(i+1)*n])
+			}
+			g.warm = true
+			return true
+		}
+		prev = d
+	}
+	return false
+}
+
+// Gauss integrates y' = f(t, y) with nsteps fixed steps of the s-stage
+// Gauss–Legendre collocation method (order 2s, symplectic, symmetric,
+// preserves every quadratic invariant; Hairer, Lubich, Wanner, GNI II.1,
+// IV.2, VI.4). Stats.NFev counts evaluations of f (including those of the
+// finite-difference Jacobian).
+//
+// Errors: ode.ErrInvalidSettings for invalid input; ode.ErrNoConvergence
+// (with the partial solution) when the stage equations do not converge
+// within MaxIter iterations; ode.ErrNonFinite for a non-finite state.
+// Panics if the settings ask for a stage number outside 1…4.
+func Gauss[T linalg.Scalar](prob Problem[T], t0 float64, y0 []T, h float64, nsteps int, set *GaussSettings) (*Solution[T], error) {
+	if err := checkFixed(t0, h, nsteps, y0); err != nil {
+		return nil, err
+	}
+	if set != nil && (set.Stages < 0 || set.Stages > 4) {
+		panic("geometric: Gauss stages must be 1…4")
+	}
+	if set != nil && (set.Tol < 0 || math.IsNaN(set.Tol)) {
+		return nil, fmt.Errorf("%w: Tol = %v", ode.ErrInvalidSettings, set.Tol)
+	}
+	sol := &Solution[T]{}
+	g := newGaussStepper(prob, len(y0), set, &sol.Stats)
+	every := 1
+	if set != nil && set.SaveEvery > 0 {
+		every = set.SaveEvery
+	}
+	rec := recorder[T]{sol: sol, every: every}
+	y := append([]T(nil), y0...)
+	rec.save(t0, y)
+	gammas := []float64{1}
+	if set != nil && len(set.Composition) > 0 {
+		gammas = set.Composition
+		sum := 0.0
+		for _, v := range gammas {
+			sum += v
+		}
+		if math.Abs(sum-1) > 1e-12 {
+			return nil, fmt.Errorf("%w: composition coefficients sum to %v, not 1", ode.ErrInvalidSettings, sum)
+		}
+	}
+	for k := 1; k <= nsteps; k++ {
+		t := t0 + float64(k-1)*h
+		sol.Stats.NSteps++
+		tc := t
+		for _, gm := range gammas {
+			if !g.step(tc, gm*h, y) {
+				sol.Stats.NRejected++
+				return sol, fmt.Errorf("%w: Gauss s=%d at t = %v, h = %v", ode.ErrNoConvergence, g.s, tc, gm*h)
+			}
+			tc += gm * h
+		}
+		sol.Stats.NAccepted++
+		if !allFinite(y) {
+			rec.save(t+h, y)
+			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
+		}
+		if k%every == 0 || k == nsteps {
+			rec.save(t0+float64(k)*h, y)
+		}
+	}
+	return sol, nil
+}
+
+// ImplicitMidpoint integrates with the implicit midpoint rule
+// y₁ = y₀ + h f(t + h/2, (y₀ + y₁)/2), the one-stage Gauss method. The
+// Stages field of set is ignored.
+func ImplicitMidpoint[T linalg.Scalar](prob Problem[T], t0 float64, y0 []T, h float64, nsteps int, set *GaussSettings) (*Solution[T], error) {
+	var s GaussSettings
+	if set != nil {
+		s = *set
+	}
+	s.Stages = 1
+	return Gauss(prob, t0, y0, h, nsteps, &s)
+}
