@@ -1,0 +1,595 @@
+package ode
+
+import (
+	"fmt"
+	"iter"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/floats"
+
+	"github.com/pflow-go/pflow/linalg"
+)
+
+// Integrator advances the solution of y' = f(t, y) one accepted step at a
+// time. It owns all its workspace: after NewIntegrator, Step does not
+// allocate (unless an event is recorded).
+type Integrator[T linalg.Scalar] struct {
+	f    Func[T]
+	m    *Tableau
+	set  Settings[T]
+	r    resolved
+	n    int
+	cplx bool
+
+	t0, t1, dir float64
+	t, h        float64 // current time and next step size (signed)
+	tOld, hUsed float64 // last accepted step covers [tOld, tOld+hUsed]
+	nFixedDone  int
+
+	yOld, yEnd, cur []T // step start, step end, exposed state
+	yEv             []T // event state (terminal)
+	stage           []T
+	k               [][]T // s stages + extra interpolation stages
+	fEnd            []T   // f(t, y) at the step end for non-FSAL Hermite output
+	errv, err3v     []float64
+	kf              [][]float64 // float views of k
+
+	aComb, xComb        []comb
+	bComb, eComb, e3Com comb
+	lazyFSAL            bool
+	denseIdx            []int
+	dk                  [][]T // dense stages of the current step, by denseIdx
+
+	k1Valid, pendingFSAL, fEndValid, extraValid bool
+	rejected, lastNonFinite                     bool
+	lfo                                         float64 // −β·log(errOld), errOld ≥ 1e-4
+
+	stats  Stats
+	status Status
+	err    error
+	done   bool
+
+	// events
+	gPrev, gB []float64
+	cand      []evCand
+	ye        []T
+	hits      []EventHit[T]
+
+	hook func() // called after events, before the observer (Solve's recording)
+}
+
+type evCand struct {
+	t float64
+	e int
+}
+
+// logMinErrOld is log(1e-4), Hairer's floor (and start value) of errOld.
+var logMinErrOld = math.Log(1e-4)
+
+// NewIntegrator validates the inputs, evaluates f(t0, y0) and chooses the
+// initial step. y0 is copied. A nil Settings means defaults. On error the
+// returned Integrator (possibly nil for invalid settings) reports it through
+// Err as well.
+func NewIntegrator[T linalg.Scalar](f Func[T], t0, t1 float64, y0 []T, m *Tableau, s *Settings[T]) (*Integrator[T], error) {
+	if f == nil || m == nil {
+		return nil, fmt.Errorf("%w: nil right-hand side or method", ErrInvalidSettings)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	n := len(y0)
+	if n == 0 {
+		return nil, fmt.Errorf("%w: empty initial state", ErrInvalidSettings)
+	}
+	for i, v := range y0 {
+		if !linalg.IsFinite(v) {
+			return nil, fmt.Errorf("%w: y0[%d] = %v is not finite", ErrInvalidSettings, i, v)
+		}
+	}
+	r, err := resolve(s, m, t0, t1, n)
+	if err != nil {
+		return nil, err
+	}
+	it := &Integrator[T]{f: f, m: m, r: r, n: n, t0: t0, t1: t1, t: t0, dir: 1, status: Running}
+	it.lfo = -r.ctrl.Beta * logMinErrOld // Hairer's FACOLD starts at 1e-4
+	if s != nil {
+		it.set = *s
+	}
+	if t1 < t0 {
+		it.dir = -1
+	}
+	var z T
+	_, it.cplx = any(z).(complex128)
+	st := m.Stages()
+	nk := st + len(m.ExtraC)
+	buf := make([]T, n*(nk+6))
+	next := func() []T { v := buf[:n:n]; buf = buf[n:]; return v }
+	it.yOld, it.yEnd, it.stage, it.fEnd, it.ye, it.yEv = next(), next(), next(), next(), next(), next()
+	copy(it.yEnd, y0)
+	it.cur = it.yEnd
+	it.k = make([][]T, nk)
+	for i := range it.k {
+		it.k[i] = next()
+	}
+	it.kf = make([][]float64, nk)
+	it.refreshViews()
+	it.errv = make([]float64, len(asFloats(it.yEnd)))
+	if m.E3 != nil {
+		it.err3v = make([]float64, len(it.errv))
+	}
+	it.aComb = make([]comb, st)
+	for i := range st {
+		it.aComb[i] = newComb(m.A[i])
+	}
+	it.bComb = newComb(m.B)
+	if m.E != nil {
+		it.eComb = newComb(m.E)
+	}
+	if m.E3 != nil {
+		it.e3Com = newComb(m.E3)
+	}
+	it.xComb = make([]comb, len(m.ExtraA))
+	for j := range m.ExtraA {
+		it.xComb[j] = newComb(m.ExtraA[j])
+	}
+	for i := range it.aComb {
+		it.aComb[i].bind(it.kf)
+	}
+	it.bComb.bind(it.kf)
+	it.eComb.bind(it.kf)
+	it.e3Com.bind(it.kf)
+	for j := range it.xComb {
+		it.xComb[j].bind(it.kf)
+	}
+	it.lazyFSAL = m.FSAL && (m.E == nil || m.E[st-1] == 0) && (m.E3 == nil || m.E3[st-1] == 0)
+	if m.DenseOrder > 0 {
+		for i, p := range m.BTheta {
+			if slices.ContainsFunc(p, func(x float64) bool { return x != 0 }) {
+				it.denseIdx = append(it.denseIdx, i)
+			}
+		}
+	} else {
+		it.denseIdx = []int{0, -1} // f at both ends (Hermite)
+	}
+	it.dk = make([][]T, len(it.denseIdx))
+	if ne := len(it.set.Events); ne > 0 {
+		it.gPrev = make([]float64, ne)
+		it.gB = make([]float64, ne)
+		it.cand = make([]evCand, 0, ne)
+	}
+
+	// f(t0, y0) and the initial step.
+	it.eval(it.k[0], t0, it.yEnd)
+	it.k1Valid = true
+	if !allFinite(it.kf[0]) {
+		it.fail(ErrNonFinite, "f(t0, y0) is not finite")
+		return it, it.err
+	}
+	if r.fixed {
+		it.h = (t1 - t0) / float64(r.nFixed)
+	} else if r.h0 > 0 {
+		it.h = it.dir * math.Min(r.h0, r.hmax)
+	} else {
+		it.h = it.hinit()
+	}
+	for i, e := range it.set.Events {
+		it.gPrev[i] = e.G(t0, it.yEnd)
+	}
+	return it, nil
+}
+
+func (it *Integrator[T]) refreshViews() {
+	for i := range it.k {
+		it.kf[i] = asFloats(it.k[i])
+	}
+}
+
+func (it *Integrator[T]) eval(dst []T, t float64, y []T) {
+	it.f(dst, t, y)
+	it.stats.NFev++
+}
+
+func (it *Integrator[T]) atol(i int) float64 {
+	if it.r.atolVec != nil {
+		return it.r.atolVec[i]
+	}
+	return it.r.atol
+}
+
+// hinit is Hairer's starting-step algorithm (HINIT in DOPRI5/DOP853).
+func (it *Integrator[T]) hinit() float64 {
+	y0, f0 := asFloats(it.yEnd), it.kf[0]
+	var dnf, dny float64
+	for i := range it.n {
+		sk := it.atol(i) + it.r.rtol*absAt(y0, it.cplx, i)
+		a, b := absAt(f0, it.cplx, i)/sk, absAt(y0, it.cplx, i)/sk
+		dnf += a * a
+		dny += b * b
+	}
+	h := 1e-6
+	if dnf > 1e-10 && dny > 1e-10 {
+		h = math.Sqrt(dny/dnf) * 0.01
+	}
+	h = math.Min(h, it.r.hmax)
+	sf := asFloats(it.stage)
+	floats.AddScaledTo(sf, y0, it.dir*h, f0)
+	f1 := it.fEnd // free at this point
+	it.eval(f1, it.t0+it.dir*h, it.stage)
+	f1f := asFloats(f1)
+	var der2 float64
+	for i := range it.n {
+		sk := it.atol(i) + it.r.rtol*absAt(y0, it.cplx, i)
+		var d float64
+		if it.cplx {
+			re, im := f1f[2*i]-f0[2*i], f1f[2*i+1]-f0[2*i+1]
+			d = math.Sqrt(re*re+im*im) / sk
+		} else {
+			d = math.Abs(f1f[i]-f0[i]) / sk
+		}
+		der2 += d * d
+	}
+	der2 = math.Sqrt(der2) / h
+	der12 := math.Max(math.Abs(der2), math.Sqrt(dnf))
+	var h1 float64
+	if der12 <= 1e-15 || math.IsNaN(der12) {
+		h1 = math.Max(1e-6, h*1e-3)
+	} else {
+		h1 = math.Pow(0.01/der12, 1/float64(it.m.Order))
+	}
+	h = math.Min(math.Min(100*h, h1), it.r.hmax)
+	h = math.Max(h, it.r.hmin)
+	return it.dir * h
+}
+
+func (it *Integrator[T]) fail(sentinel error, format string, args ...any) {
+	it.err = fmt.Errorf("%w: %s (t = %v, h = %v)", sentinel, fmt.Sprintf(format, args...), it.t, it.h)
+	it.status = statusOf(it.err)
+	if sentinel == ErrStopped {
+		it.status = Stopped
+	}
+	it.done = true
+}
+
+// T returns the current time.
+func (it *Integrator[T]) T() float64 { return it.t }
+
+// Y returns the current state. The slice is owned by the integrator and
+// valid until the next call of Step; do not modify it.
+func (it *Integrator[T]) Y() []T { return it.cur }
+
+// H returns the step size that the next step will try (signed).
+func (it *Integrator[T]) H() float64 { return it.h }
+
+// LastStep returns the interval [tOld, tNew] covered by the last accepted
+// step (tNew may exceed T() when a terminal event cut the step short).
+func (it *Integrator[T]) LastStep() (tOld, tNew float64) { return it.tOld, it.tOld + it.hUsed }
+
+// Stats returns the work counters so far.
+func (it *Integrator[T]) Stats() Stats { return it.stats }
+
+// Status returns the outcome so far (Running until the integration ends).
+func (it *Integrator[T]) Status() Status { return it.status }
+
+// Err returns the error that ended the integration, or nil.
+func (it *Integrator[T]) Err() error { return it.err }
+
+// Done reports whether the integration has ended (successfully or not).
+func (it *Integrator[T]) Done() bool { return it.done }
+
+// Events returns the event zeros located so far.
+func (it *Integrator[T]) Events() []EventHit[T] { return it.hits }
+
+// Steps returns an iterator over the accepted steps, yielding the time and
+// the state after each (the state slice is reused: copy it to keep it). The
+// initial point is not yielded. After the loop, Err reports any failure.
+func (it *Integrator[T]) Steps() iter.Seq2[float64, []T] {
+	return func(yield func(float64, []T) bool) {
+		for it.Step() {
+			if !yield(it.t, it.cur) {
+				return
+			}
+		}
+	}
+}
+
+// Step advances the integration by one accepted step (repeating rejected
+// attempts internally). It returns true if the state advanced; false once
+// the integration has ended, after which Err reports why (nil at t1).
+func (it *Integrator[T]) Step() bool {
+	if it.done {
+		return false
+	}
+	for {
+		if it.stats.NSteps >= it.r.maxSteps {
+			it.fail(ErrMaxSteps, "%d steps", it.stats.NSteps)
+			return false
+		}
+		last := false
+		h := it.h
+		if it.r.fixed {
+			last = it.nFixedDone+1 == it.r.nFixed
+			tn := it.t0 + float64(it.nFixedDone+1)*it.h
+			if last {
+				tn = it.t1
+			}
+			h = tn - it.t
+		} else {
+			floor := math.Max(it.r.hmin, 10*eps*math.Abs(it.t))
+			if math.Abs(h) < floor || h == 0 {
+				if it.lastNonFinite {
+					it.fail(ErrNonFinite, "non-finite error estimate down to the minimum step")
+				} else {
+					it.fail(ErrStepTooSmall, "|h| below %v", floor)
+				}
+				return false
+			}
+			if (it.t+1.01*h-it.t1)*it.dir > 0 {
+				h = it.t1 - it.t
+				last = true
+			}
+		}
+		it.stats.NSteps++
+		fsalDone := it.attempt(h)
+		if it.r.fixed {
+			if !allFinite(asFloats(it.stage)) {
+				it.fail(ErrNonFinite, "non-finite state after a fixed step")
+				return false
+			}
+			it.accept(h, last, fsalDone)
+			it.nFixedDone++
+			it.post(last)
+			return true
+		}
+		err := it.errNorm(h)
+		c := it.r.ctrl
+		if math.IsNaN(err) || math.IsInf(err, 0) {
+			it.stats.NRejected++
+			it.rejected, it.lastNonFinite = true, true
+			it.h = h * c.FacMin
+			continue
+		}
+		it.lastNonFinite = false
+		// Hairer: fac11 = err^α, fac = fac11/errOld^β, computed from one
+		// Log and one Exp per step (lfo = −β·log errOld is kept).
+		lerr := math.Inf(-1)
+		if err > 0 {
+			lerr = math.Log(err)
+		}
+		fac := math.Exp(c.Alpha*lerr + it.lfo)
+		fac = math.Max(1/c.FacMax, math.Min(1/c.FacMin, fac/c.Safety))
+		hnew := h / fac
+		if err <= 1 {
+			it.lfo = -c.Beta * math.Max(lerr, logMinErrOld)
+			it.accept(h, last, fsalDone)
+			if math.Abs(hnew) > it.r.hmax {
+				hnew = it.dir * it.r.hmax
+			}
+			if it.rejected {
+				hnew = it.dir * math.Min(math.Abs(hnew), math.Abs(h))
+			}
+			it.rejected = false
+			it.h = hnew
+			it.post(last)
+			return true
+		}
+		fac11 := math.Exp(c.Alpha * lerr)
+		it.h = h / math.Min(1/c.FacMin, fac11/c.Safety)
+		it.rejected = true
+		it.stats.NRejected++
+	}
+}
+
+// attempt computes one step of size h from (t, cur) into stage (the new
+// state) and reports whether the FSAL stage was evaluated.
+func (it *Integrator[T]) attempt(h float64) bool {
+	m := it.m
+	st := m.Stages()
+	// The stage buffers never move (the combinations hold views of them):
+	// the reused derivative is copied into the first stage.
+	if it.pendingFSAL {
+		copy(it.k[0], it.k[st-1])
+		it.pendingFSAL = false
+		it.k1Valid = true
+	} else if it.fEndValid && !it.k1Valid {
+		copy(it.k[0], it.fEnd)
+		it.k1Valid = true
+	}
+	it.fEndValid = false
+	if !it.k1Valid {
+		it.eval(it.k[0], it.t, it.cur)
+		it.k1Valid = true
+	}
+	y := asFloats(it.cur)
+	ynew := asFloats(it.stage)
+	if !m.FSAL {
+		for i := 1; i < st; i++ {
+			combine(ynew, y, h, &it.aComb[i])
+			it.eval(it.k[i], it.t+m.C[i]*h, it.stage)
+		}
+		combine(ynew, y, h, &it.bComb)
+		return false
+	}
+	for i := 1; i < st-1; i++ {
+		combine(ynew, y, h, &it.aComb[i])
+		it.eval(it.k[i], it.t+m.C[i]*h, it.stage)
+	}
+	combine(ynew, y, h, &it.aComb[st-1])
+	if it.lazyFSAL {
+		return false
+	}
+	it.eval(it.k[st-1], it.t+h, it.stage)
+	return true
+}
+
+// errNorm returns Hairer's scaled RMS error of the attempted step.
+func (it *Integrator[T]) errNorm(h float64) float64 {
+	combine(it.errv, nil, 1, &it.eComb)
+	y, ynew := asFloats(it.cur), asFloats(it.stage)
+	var s5, s3 float64
+	e5, e3 := it.errv, it.err3v
+	if e3 != nil {
+		combine(e3, nil, 1, &it.e3Com)
+	}
+	rtol, atol, av := it.r.rtol, it.r.atol, it.r.atolVec
+	switch {
+	case !it.cplx && e3 == nil && av == nil:
+		y, ynew = y[:len(e5)], ynew[:len(e5)]
+		guard := 0.0 // 0·y1_i: NaN if any y1_i is NaN or ±Inf
+		for i, e := range e5 {
+			a, b := math.Abs(y[i]), math.Abs(ynew[i])
+			if b > a {
+				a = b
+			}
+			guard += 0 * b
+			e /= atol + rtol*a
+			s5 += e * e
+		}
+		s5 += guard
+	default:
+		for i := range it.n {
+			a := atol
+			if av != nil {
+				a = av[i]
+			}
+			sk := a + rtol*math.Max(absAt(y, it.cplx, i), absAt(ynew, it.cplx, i))
+			e := absAt(e5, it.cplx, i) / sk
+			s5 += e * e
+			if e3 != nil {
+				e := absAt(e3, it.cplx, i) / sk
+				s3 += e * e
+			}
+		}
+	}
+	n := float64(it.n)
+	if e3 != nil {
+		deno := s5 + 0.01*s3
+		if deno <= 0 {
+			deno = 1
+		}
+		return math.Abs(h) * s5 / math.Sqrt(n*deno)
+	}
+	return math.Abs(h) * math.Sqrt(s5/n)
+}
+
+func (it *Integrator[T]) accept(h float64, last, fsalDone bool) {
+	st := it.m.Stages()
+	it.stats.NAccepted++
+	it.tOld, it.hUsed = it.t, h
+	// rotate: the old state becomes yOld, the new one yEnd.
+	it.yOld, it.yEnd, it.stage = it.yEnd, it.stage, it.yOld
+	it.cur = it.yEnd
+	if last {
+		it.t = it.t1
+	} else {
+		it.t = it.tOld + h
+	}
+	it.extraValid = false
+	if it.m.FSAL {
+		if !fsalDone {
+			it.eval(it.k[st-1], it.tOld+h, it.yEnd)
+		}
+		it.fEndValid = false
+		it.k1Valid = false
+		it.pendingFSAL = !it.r.refresh
+	} else {
+		it.k1Valid = false
+	}
+}
+
+// post runs events, the recording hook and the observer after an accepted
+// step.
+func (it *Integrator[T]) post(last bool) {
+	if len(it.set.Events) > 0 {
+		it.handleEvents()
+	}
+	if last && !it.done {
+		it.done = true
+		it.status = Success
+	}
+	if it.hook != nil {
+		it.hook()
+	}
+	if obs := it.set.Observer; obs != nil && !obs(it.t, it.cur) && !it.done {
+		it.fail(ErrStopped, "observer requested stop")
+	}
+}
+
+// ensureDense makes the interpolation data of the last step available:
+// extra stages, or f at the step end for the Hermite fallback.
+func (it *Integrator[T]) ensureDense() {
+	m := it.m
+	st := m.Stages()
+	if m.DenseOrder > 0 {
+		if !it.extraValid && len(m.ExtraC) > 0 {
+			y0 := asFloats(it.yOld)
+			sf := asFloats(it.ye)
+			for j := range m.ExtraC {
+				combine(sf, y0, it.hUsed, &it.xComb[j])
+				it.eval(it.k[st+j], it.tOld+m.ExtraC[j]*it.hUsed, it.ye)
+			}
+		}
+		it.extraValid = true
+		for j, i := range it.denseIdx {
+			it.dk[j] = it.k[i]
+		}
+		return
+	}
+	it.dk[0] = it.k[0]
+	if m.FSAL {
+		it.dk[1] = it.k[st-1]
+		return
+	}
+	if !it.fEndValid {
+		it.eval(it.fEnd, it.tOld+it.hUsed, it.yEnd)
+		it.fEndValid = true
+	}
+	it.dk[1] = it.fEnd
+}
+
+// Interpolate writes into dst (allocated if nil) the dense-output value at
+// time t, which should lie in the last accepted step (see LastStep), and
+// returns it. It uses the method's continuous extension, or cubic Hermite
+// interpolation for methods without one; the first call in a step may
+// evaluate f (interpolation-only stages).
+func (it *Integrator[T]) Interpolate(dst []T, t float64) []T {
+	if dst == nil {
+		dst = make([]T, it.n)
+	}
+	if len(dst) != it.n {
+		panic("ode: Interpolate: length mismatch")
+	}
+	if it.hUsed == 0 {
+		copy(dst, it.cur)
+		return dst
+	}
+	it.ensureDense()
+	denseEval(dst, it.m, it.tOld, it.hUsed, it.yOld, it.yEnd, it.dk, it.denseIdx, t)
+	return dst
+}
+
+// denseEval evaluates the interpolant of one step [t0, t0+h] at t.
+func denseEval[T linalg.Scalar](dst []T, m *Tableau, t0, h float64, y0, y1 []T, k [][]T, idx []int, t float64) {
+	th := (t - t0) / h
+	df := asFloats(dst)
+	if m.DenseOrder > 0 {
+		copy(dst, y0)
+		for j, i := range idx {
+			p := m.BTheta[i]
+			w := 0.0
+			for q := len(p) - 1; q >= 0; q-- {
+				w = w*th + p[q]
+			}
+			w *= th
+			floats.AddScaled(df, h*w, asFloats(k[j]))
+		}
+		return
+	}
+	// Cubic Hermite: y = (1−θ)y0 + θy1 + θ(θ−1)[(1−2θ)(y1−y0) + (θ−1)h f0 + θ h f1].
+	a, b := asFloats(y0), asFloats(y1)
+	f0, f1 := asFloats(k[0]), asFloats(k[1])
+	for i := range df {
+		d := b[i] - a[i]
+		df[i] = (1-th)*a[i] + th*b[i] + th*(th-1)*((1-2*th)*d+(th-1)*h*f0[i]+th*h*f1[i])
+	}
+}
