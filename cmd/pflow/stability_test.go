@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+)
+
+// TestStabilityJSONContract checks the `stability -json` fields of
+// docs/design.md on the paper's toy problem at h = 0.9, where
+// φ(1.8) = (log 0.8 + iπ)/1.8 and φ(0.018) = log(0.982)/0.018.
+func TestStabilityJSONContract(t *testing.T) {
+	code, out, errOut := runCmd("stability", "-problem", "quadratic2d", "-lr", "0.9", "-json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"problem", "lr", "theta", "edge", "sharpness", "directions"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("missing field %q", k)
+		}
+	}
+	if len(raw) != 6 {
+		t.Errorf("fields %v", raw)
+	}
+	var r struct {
+		Problem    string
+		LR         float64
+		Theta      []float64
+		Edge       float64
+		Sharpness  float64
+		Directions []map[string]any
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Problem != "quadratic2d" || r.LR != 0.9 || r.Edge != 2/0.9 || r.Sharpness != 2 || len(r.Theta) != 2 || r.Theta[0] != -0.35 || len(r.Directions) != 2 {
+		t.Fatalf("output %+v", r)
+	}
+	d0, d1 := r.Directions[0], r.Directions[1]
+	if len(d0) != 6 {
+		t.Errorf("direction fields %v", d0)
+	}
+	num := func(m map[string]any, k string) float64 { return m[k].(float64) }
+	if math.Abs(num(d0, "sc_re")-math.Log(0.8)/1.8) > 1e-15 || math.Abs(num(d0, "sc_im")-math.Pi/1.8) > 1e-15 ||
+		d0["regime"] != "oscillating-convergent" || math.Abs(num(d0, "h_lambda")-1.8) > 1e-15 || math.Abs(math.Abs(num(d0, "grad_proj"))-0.7) > 1e-15 {
+		t.Errorf("direction 0: %v", d0)
+	}
+	if math.Abs(num(d1, "sc_re")-math.Log1p(-0.018)/0.018) > 1e-14 || num(d1, "sc_im") != 0 || d1["regime"] != "stable" || num(d1, "lambda") != 0.02 {
+		t.Errorf("direction 1: %v", d1)
+	}
+	// At the pole hλ = 1 (h = 0.5) sc_re is null.
+	code, out, _ = runCmd("stability", "-problem", "quadratic2d", "-lr", "0.5", "-json")
+	if code != 0 || !strings.Contains(out, `"sc_re": null`) || !strings.Contains(out, `"critical"`) {
+		t.Errorf("pole: exit %d %s", code, out)
+	}
+}
+
+func TestStabilityTableAndErrors(t *testing.T) {
+	code, out, _ := runCmd("stability", "-problem", "saddle", "-lr", "0.1", "-x0", "0.5,0.25")
+	if code != 0 || !strings.Contains(out, "negative-curvature") || !strings.Contains(out, "unstable directions 1") {
+		t.Errorf("table: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{
+		{"-problem", "nope", "-lr", "1"},
+		{"-problem", "saddle", "-lr", "-1"},
+		{"-problem", "saddle", "-lr", "x"},
+		{"-problem", "saddle"},
+		{"-lr", "1"},
+		{"-problem", "saddle", "-lr", "1", "-x0", "1,2,3"},
+		{"-problem", "saddle", "-lr", "1", "-x0", "1,NaN"},
+		{"-problem", "saddle", "-lr", "1", "-top", "-2"},
+		{"-problem", "saddle", "-lr", "1", "-bogus"},
+	} {
+		code, out, errOut := runCmd(append([]string{"stability"}, args...)...)
+		if code != 2 || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "pflow stability: ") {
+			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out, errOut)
+		}
+	}
+}
+
+// FuzzParseVector: the -x0 parser never panics and returns only finite
+// components of the requested count.
+func FuzzParseVector(f *testing.F) {
+	f.Add("1,2", 2)
+	f.Add("-0.35, -0.2", 2)
+	f.Add("NaN,1", 2)
+	f.Add("1e400", 1)
+	f.Add(",,", 3)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 64 {
+			return
+		}
+		x, err := parseVector(s, n)
+		if err != nil {
+			return
+		}
+		if len(x) != n {
+			t.Fatalf("%q: %d components", s, len(x))
+		}
+		for _, v := range x {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%q: non-finite %v", s, v)
+			}
+		}
+	})
+}

@@ -1,0 +1,221 @@
+package stability
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/pflow-go/pflow/linalg"
+	"github.com/pflow-go/pflow/problems"
+)
+
+// TrackSettings configures Track. The zero value (and a nil pointer) means
+// the documented defaults, except Steps, which must be positive.
+type TrackSettings struct {
+	// Steps is the number of GD steps.
+	Steps int
+	// Every is the sampling period k: the Hessian is analysed at steps
+	// 0, k, 2k, … and at the last step (default 1).
+	Every int
+	// Top is the number of largest eigenpairs computed at each sample
+	// (default 1). Sample.Unstable counts the unstable ones among them.
+	Top int
+	// DenseMax is the dimension above which Lanczos replaces the dense
+	// eigendecomposition (default 64); Lanczos is warm-started from the
+	// previous sample's top eigenvector.
+	DenseMax int
+	// KrylovTol is the relative Ritz residual asked of Lanczos (default
+	// 1e-8; the eigenvalue error is at most about residual²/gap).
+	KrylovTol float64
+	// DAL, when non-nil, replaces the constant learning rate by the
+	// drift-adjusted rate; the rate passed to Track is DAL's static rate.
+	DAL *DAL
+	// SpikeRel is the relative loss increase E_{n+1} > (1 + SpikeRel)·E_n
+	// counted as a loss spike (default 0.1).
+	SpikeRel float64
+	// Detect configures the detection of progressive sharpening and of
+	// the edge of stability.
+	Detect DetectSettings
+}
+
+// Sample is the state of a GD run at one analysed step.
+type Sample struct {
+	// Step is n; Loss E(θ_n); GradNorm ‖g_n‖.
+	Step     int
+	Loss     float64
+	GradNorm float64
+	// Rate is the learning rate h_n of the step from θ_n.
+	Rate float64
+	// Sharpness is λ₀, the largest Hessian eigenvalue, and Ratio = λ₀h_n/2
+	// its value in units of the edge 2/h_n.
+	Sharpness, Ratio float64
+	// GradProj is g_nᵀu₀ (the sign of u₀ is chosen so that successive u₀
+	// point the same way).
+	GradProj float64
+	// Unstable counts the computed eigenvalues above 2/h_n or below 0
+	// (a lower bound on the unstable directions unless all are computed).
+	Unstable int
+	// Values are the computed eigenvalues, descending.
+	Values []float64
+}
+
+// Trajectory is a tracked GD run.
+type Trajectory struct {
+	// Problem is the problem's name and H the (static) learning rate.
+	Problem string
+	H       float64
+	// Loss[n] = E(θ_n) for n = 0 … len(Rates); Rates[n] = h_n.
+	Loss  []float64
+	Rates []float64
+	// Samples are the analysed steps.
+	Samples []Sample
+	// Final is the last iterate.
+	Final []float64
+	// LossIncreases counts steps with E_{n+1} > E_n, Spikes those with
+	// E_{n+1} > (1 + SpikeRel)E_n.
+	LossIncreases, Spikes int
+	// Sharpening and Edge are the detected phases (see Detect).
+	Sharpening Sharpening
+	Edge       EdgeOfStability
+	// Grads and HessVecs count gradient and Hessian-vector evaluations
+	// (HessVecs includes the finite-difference gradients of DAL).
+	Grads, HessVecs int
+}
+
+// Track runs gradient descent θ_{n+1} = θ_n − h_n ∇E(θ_n) from x0 on p
+// (h_n = h, or the DAL rate) and records the loss at every step and, every
+// Every steps, the top of the Hessian spectrum: sharpness λ₀ against 2/h_n,
+// g_nᵀu₀ and the number of unstable directions. Large problems (the MLP)
+// use Lanczos on Hessian-vector products, warm-started from the previous
+// top eigenvector, so a sample costs a few tens of products. It then
+// detects progressive sharpening and the edge of stability (Cohen et al.,
+// ICLR 2021) with Detect.
+//
+// If the loss or the iterate becomes non-finite, the run so far is returned
+// with an error wrapping ErrDiverged.
+func Track(p *problems.Problem, h float64, x0 []float64, s *TrackSettings) (*Trajectory, error) {
+	if err := checkPoint(p, x0); err != nil {
+		return nil, err
+	}
+	if err := checkRate(h); err != nil {
+		return nil, err
+	}
+	var set TrackSettings
+	if s != nil {
+		set = *s
+	}
+	if set.Steps <= 0 {
+		return nil, fmt.Errorf("%w: Steps = %d must be positive", ErrInvalidInput, set.Steps)
+	}
+	if set.Every < 0 || set.Top < 0 || set.KrylovTol < 0 || set.SpikeRel < 0 {
+		return nil, fmt.Errorf("%w: negative Every, Top, KrylovTol or SpikeRel", ErrInvalidInput)
+	}
+	if set.Every == 0 {
+		set.Every = 1
+	}
+	if set.Top == 0 {
+		set.Top = 1
+	}
+	set.Top = min(set.Top, p.Dim)
+	if set.KrylovTol == 0 {
+		set.KrylovTol = 1e-8
+	}
+	if set.SpikeRel == 0 {
+		set.SpikeRel = 0.1
+	}
+	var rule *DALRule
+	if set.DAL != nil {
+		var err error
+		if rule, err = NewDALRule(p, h, *set.DAL); err != nil {
+			return nil, err
+		}
+	}
+	n := p.Dim
+	tr := &Trajectory{Problem: p.Name, H: h, Loss: make([]float64, 0, set.Steps+1), Rates: make([]float64, 0, set.Steps)}
+	theta := append([]float64(nil), x0...)
+	g := make([]float64, n)
+	var ws linalg.SymEig
+	var hbuf []float64
+	if set.DenseMax <= 0 {
+		set.DenseMax = defaultDenseMax
+	}
+	if p.Real.Hess != nil && n <= set.DenseMax {
+		hbuf = make([]float64, n*n)
+	}
+	var u0 []float64 // previous top eigenvector: sign reference
+	// Lanczos is warm-started from u0 plus a fixed perturbation (an exact
+	// eigenvector as start would make the Krylov space invariant at
+	// dimension 1, too small when Top > 1).
+	start := make([]float64, n)
+	pert := make([]float64, n)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range pert {
+		pert[i] = rng.NormFloat64()
+	}
+	linalg.Scale(0.1/linalg.Norm2(pert), pert)
+	ks := &linalg.KrylovSettings{Tol: set.KrylovTol}
+	finish := func(err error) (*Trajectory, error) {
+		tr.Final = theta
+		if rule != nil {
+			tr.HessVecs += rule.Evals
+		}
+		tr.Sharpening, tr.Edge = Detect(tr.Samples, set.Detect)
+		return tr, err
+	}
+	for step := 0; step <= set.Steps; step++ {
+		e := p.Real.Func(theta)
+		p.Real.Grad(g, theta)
+		tr.Grads++
+		gn := linalg.Norm2(g)
+		tr.Loss = append(tr.Loss, e)
+		if math.IsNaN(e) || math.IsInf(e, 0) || math.IsNaN(gn) || math.IsInf(gn, 0) {
+			return finish(fmt.Errorf("%w: loss %v at step %d (rate %v)", ErrDiverged, e, step, h))
+		}
+		if step > 0 {
+			prev := tr.Loss[step-1]
+			if e > prev {
+				tr.LossIncreases++
+			}
+			if e > prev+set.SpikeRel*math.Abs(prev) {
+				tr.Spikes++
+			}
+		}
+		rate := h
+		if rule != nil {
+			rate, _ = rule.Rate(step, theta, g)
+		}
+		if step%set.Every == 0 || step == set.Steps {
+			if u0 != nil {
+				linalg.AxpyTo(start, pert, 1, u0)
+				ks.Start = start
+			}
+			er, err := hessianEig(p, theta, eigSpec{top: set.Top, denseMax: set.DenseMax, krylov: ks}, &ws, hbuf)
+			tr.HessVecs += er.matvecs
+			if err != nil {
+				return finish(fmt.Errorf("stability: step %d: %w", step, err))
+			}
+			v := er.vectors[0]
+			if u0 != nil && linalg.Dot(v, u0) < 0 {
+				linalg.Scale(-1, v)
+			}
+			u0 = v
+			sm := Sample{
+				Step: step, Loss: e, GradNorm: gn, Rate: rate,
+				Sharpness: er.values[0], Ratio: er.values[0] * rate / 2,
+				GradProj: linalg.Dot(g, v), Values: er.values,
+			}
+			for _, l := range er.values {
+				if l*rate > 2 || l < 0 {
+					sm.Unstable++
+				}
+			}
+			tr.Samples = append(tr.Samples, sm)
+		}
+		if step == set.Steps {
+			break
+		}
+		tr.Rates = append(tr.Rates, rate)
+		linalg.Axpy(theta, -rate, g)
+	}
+	return finish(nil)
+}
