@@ -1,0 +1,31 @@
+package linalg
+
+import "errors"
+
+// Sentinel errors. Functions wrap them with context, so test with errors.Is.
+var (
+	// ErrSingular reports an exactly singular matrix in an LU factorization
+	// (a zero pivot) or a non-finite entry.
+	ErrSingular = errors.New("linalg: matrix is singular")
+	// ErrIllConditioned reports a factorization that succeeded but whose
+	// reciprocal condition number is below the working precision: solutions
+	// computed from it are not reliable.
+	ErrIllConditioned = errors.New("linalg: matrix is ill-conditioned")
+	// ErrNoConvergence reports that an iteration (QR, Lanczos, Arnoldi) did
+	// not reach its tolerance within its iteration limit.
+	ErrNoConvergence = errors.New("linalg: iteration did not converge")
+	// ErrDefective reports a matrix that is (numerically) defective: its
+	// eigenvector matrix is singular to within the tolerance, so it has no
+	// usable eigendecomposition A = V Λ V⁻¹.
+	ErrDefective = errors.New("linalg: matrix is numerically defective")
+	// ErrQuasiNull reports an eigenvector u of a complex symmetric matrix with
+	// uᵀu ≈ 0 (a quasi-null vector), which cannot be normalised so that
+	// uᵀu = 1. It happens only at (near-)defective eigenvalues; errors wrapping
+	// ErrQuasiNull also match ErrDefective.
+	ErrQuasiNull = errors.New("linalg: quasi-null eigenvector (uᵀu ≈ 0)")
+	// ErrNotFinite reports a NaN or infinite entry in an input.
+	ErrNotFinite = errors.New("linalg: input is not finite")
+	// ErrInvalidArgument reports an argument out of its documented range
+	// (for example k > n in a Krylov method).
+	ErrInvalidArgument = errors.New("linalg: invalid argument")
+)

@@ -1,0 +1,113 @@
+package linalg_test
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/pflow-go/pflow/linalg"
+)
+
+func ExamplePhi() {
+	fmt.Println(linalg.Phi(0))
+	fmt.Printf("%.6f\n", real(linalg.Phi(0.5))) // −2·log 2
+	// Beyond hλ = 1 the coefficient is complex with Im = π/(hλ).
+	p := linalg.Phi(1.5)
+	fmt.Printf("%.6f %.6f\n", real(p), imag(p)/math.Pi)
+	fmt.Println(linalg.IsPhiPole(linalg.Phi(1)))
+	// Output:
+	// (-1+0i)
+	// -1.386294
+	// -0.462098 0.666667
+	// true
+}
+
+func ExamplePhiContinued() {
+	// Cross the cut z ∈ (1, ∞) at z = 2 going downwards: the continued
+	// logarithm keeps Im ≈ −π instead of jumping to +π.
+	_, l := linalg.PhiContinued(complex(2, 0.01), linalg.Log1mz(complex(2, 0.01)))
+	_, l = linalg.PhiContinued(complex(2, -0.01), l)
+	fmt.Printf("continued Im log = %.4f π, principal = %.4f π\n",
+		imag(l)/math.Pi, imag(linalg.Log1mz(complex(2, -0.01)))/math.Pi)
+	// Output:
+	// continued Im log = -1.0032 π, principal = 0.9968 π
+}
+
+func ExampleSymEig() {
+	// θ' = φ(hH)g for H = [[2, 0], [0, 0.02]] (the paper's toy), h = 0.9.
+	h := 0.9
+	hess := []float64{2, 0, 0, 0.02}
+	g := []complex128{-0.7, -0.004}
+	var eig linalg.SymEig
+	if err := eig.Factorize(hess, 2); err != nil {
+		panic(err)
+	}
+	d := make([]complex128, 2)
+	for j, l := range eig.Values() {
+		d[j] = linalg.Phi(complex(h*l, 0))
+	}
+	dst := make([]complex128, 2)
+	eig.ApplyDiagC(dst, g, d)
+	fmt.Printf("%.6f\n%.6f\n", dst[0], dst[1])
+	// Output:
+	// (0.086778-1.221730i)
+	// (0.004036+0.000000i)
+}
+
+func ExampleCEig_FactorizeSymmetric() {
+	// A complex symmetric (not Hermitian) 2×2 matrix.
+	a := []complex128{2, 1i, 1i, 1}
+	var e linalg.CEig
+	if err := e.FactorizeSymmetric(a, 2); err != nil {
+		panic(err)
+	}
+	v := e.Vectors()
+	for j, l := range e.Values() {
+		u := []complex128{v[j], v[2+j]}
+		p := linalg.Dot(u, u)
+		fmt.Printf("λ = %.4f, uᵀu = %.4f, |Im uᵀu| < 1e-14: %v\n", l, real(p), math.Abs(imag(p)) < 1e-14)
+	}
+	// Unordered output:
+	// λ = (1.5000+0.8660i), uᵀu = 1.0000, |Im uᵀu| < 1e-14: true
+	// λ = (1.5000-0.8660i), uᵀu = 1.0000, |Im uᵀu| < 1e-14: true
+}
+
+func ExampleLanczosEig() {
+	// The largest eigenvalues of diag(1, 2, …, 100) from products only.
+	n := 100
+	op := func(dst, x []float64) {
+		for i := range x {
+			dst[i] = float64(i+1) * x[i]
+		}
+	}
+	res, err := linalg.LanczosEig(op, n, 3, linalg.Largest, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("%.10f\n", res.Values)
+	// Output:
+	// [100.0000000000 99.0000000000 98.0000000000]
+}
+
+func ExampleLanczosFunc() {
+	// φ(hA)v for A = diag(0.1, 0.2, …, 5) and h = 0.5: some hλ exceed 1, so
+	// the result is complex.
+	n := 50
+	op := func(dst, x []float64) {
+		for i := range x {
+			dst[i] = 0.1 * float64(i+1) * x[i]
+		}
+	}
+	v := make([]float64, n)
+	v[0], v[n-1] = 1, 1
+	dst := make([]complex128, n)
+	st, err := linalg.LanczosFunc(dst, op, v, func(l float64) complex128 {
+		return linalg.Phi(complex(0.5*l, 0))
+	}, nil)
+	if err != nil {
+		panic(err)
+	}
+	// Exact values: φ(0.05) = log(0.95)/0.05, φ(2.5) = (log 1.5 + iπ)/2.5.
+	fmt.Printf("%.8f %.8f (converged: %v)\n", real(dst[0]), dst[n-1], st.ErrEst <= 1e-10)
+	// Output:
+	// -1.02586589 (0.16218604+1.25663706i) (converged: true)
+}
