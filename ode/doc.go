@@ -6,10 +6,11 @@
 //
 // A method is a *Tableau: an explicit Runge–Kutta scheme as exported,
 // validated data (Euler, Midpoint, Heun, Ralston, RK4, RK438, BS3, DOPRI5,
-// Tsit5, DOP853, Vern7), found by name with Lookup. Users may build their
+// Tsit5, DOP853, Vern7, Vern9), found by name with Lookup. Users may build their
 // own Tableau and check it with Validate and OrderDefect. The built-in
 // coefficients are checked in the tests against every order condition (all
-// rooted trees up to the order, in exact rational arithmetic).
+// rooted trees up to the order, in exact rational arithmetic; for Vern9,
+// whose coefficients lie in Q(√6), exactly modulo two large primes).
 //
 // # Solving
 //

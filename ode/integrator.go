@@ -38,6 +38,8 @@ type Integrator[T linalg.Scalar] struct {
 	aComb, xComb        []comb
 	bComb, eComb, e3Com comb
 	lazyFSAL            bool
+	endExtra            int  // interpolation stage equal to f(t+h, y1), or −1
+	dp5                 bool // adaptive DOPRI5: specialised kernel (dopri5.go)
 	denseIdx            []int
 	dk                  [][]T // dense stages of the current step, by denseIdx
 
@@ -118,29 +120,31 @@ func NewIntegrator[T linalg.Scalar](f Func[T], t0, t1 float64, y0 []T, m *Tablea
 	if m.E3 != nil {
 		it.err3v = make([]float64, len(it.errv))
 	}
+	rows := append(append([][]float64{m.B, m.E, m.E3}, m.A...), m.ExtraA...)
+	ar := newCombArena(rows...)
 	it.aComb = make([]comb, st)
 	for i := range st {
-		it.aComb[i] = newComb(m.A[i])
+		it.aComb[i] = ar.comb(m.A[i], it.kf)
 	}
-	it.bComb = newComb(m.B)
-	if m.E != nil {
-		it.eComb = newComb(m.E)
-	}
-	if m.E3 != nil {
-		it.e3Com = newComb(m.E3)
-	}
+	it.bComb = ar.comb(m.B, it.kf)
+	it.eComb = ar.comb(m.E, it.kf)
+	it.e3Com = ar.comb(m.E3, it.kf)
 	it.xComb = make([]comb, len(m.ExtraA))
 	for j := range m.ExtraA {
-		it.xComb[j] = newComb(m.ExtraA[j])
+		it.xComb[j] = ar.comb(m.ExtraA[j], it.kf)
 	}
-	for i := range it.aComb {
-		it.aComb[i].bind(it.kf)
-	}
-	it.bComb.bind(it.kf)
-	it.eComb.bind(it.kf)
-	it.e3Com.bind(it.kf)
-	for j := range it.xComb {
-		it.xComb[j].bind(it.kf)
+	// The specialised DOPRI5 kernel replaces the fused loops (n ≤ fuseLimit
+	// float values); above, the generic path's gonum kernels are faster.
+	it.dp5 = !r.fixed && len(asFloats(y0)) <= fuseLimit && dp5Match(m)
+	// An interpolation-only stage at c = 1 with the weights B is
+	// f(t + h, y1) computed bitwise as the next step's first stage would be
+	// (Verner's interpolants have one): when it is evaluated, it is reused.
+	it.endExtra = -1
+	for j, c := range m.ExtraC {
+		if c == 1 && !m.FSAL && padEqual(m.ExtraA[j], m.B) {
+			it.endExtra = j
+			break
+		}
 	}
 	it.lazyFSAL = m.FSAL && (m.E == nil || m.E[st-1] == 0) && (m.E3 == nil || m.E3[st-1] == 0)
 	if m.DenseOrder > 0 {
@@ -315,7 +319,7 @@ func (it *Integrator[T]) Step() bool {
 			}
 			h = tn - it.t
 		} else {
-			floor := math.Max(it.r.hmin, 10*eps*math.Abs(it.t))
+			floor := max(it.r.hmin, 10*eps*math.Abs(it.t))
 			if math.Abs(h) < floor || h == 0 {
 				if it.lastNonFinite {
 					it.fail(ErrNonFinite, "non-finite error estimate down to the minimum step")
@@ -330,51 +334,69 @@ func (it *Integrator[T]) Step() bool {
 			}
 		}
 		it.stats.NSteps++
-		fsalDone := it.attempt(h)
-		if it.r.fixed {
-			if !allFinite(asFloats(it.stage)) {
-				it.fail(ErrNonFinite, "non-finite state after a fixed step")
-				return false
+		var err2 float64 // squared error norm
+		fsalDone := true
+		if it.dp5 {
+			it.firstStage()
+			err2 = it.attemptDP5(h)
+		} else {
+			fsalDone = it.attempt(h)
+			if it.r.fixed {
+				if !allFinite(asFloats(it.stage)) {
+					it.fail(ErrNonFinite, "non-finite state after a fixed step")
+					return false
+				}
+				it.accept(h, last, fsalDone)
+				it.nFixedDone++
+				it.post(last)
+				return true
 			}
-			it.accept(h, last, fsalDone)
-			it.nFixedDone++
-			it.post(last)
-			return true
+			err2 = it.errNorm(h)
 		}
-		err := it.errNorm(h)
-		c := it.r.ctrl
-		if math.IsNaN(err) || math.IsInf(err, 0) {
+		c := &it.r.ctrl
+		// (err² overflows only for err > 1e154, a step rejected either way.)
+		if math.IsNaN(err2) || math.IsInf(err2, 0) {
 			it.stats.NRejected++
 			it.rejected, it.lastNonFinite = true, true
 			it.h = h * c.FacMin
 			continue
 		}
 		it.lastNonFinite = false
-		// Hairer: fac11 = err^α, fac = fac11/errOld^β, computed from one
-		// Log and one Exp per step (lfo = −β·log errOld is kept).
-		lerr := math.Inf(-1)
-		if err > 0 {
-			lerr = math.Log(err)
+		// Hairer: fac11 = err^α, fac = fac11/errOld^β and
+		// h_new = h / clamp(fac/Safety, 1/FacMax, 1/FacMin), evaluated as
+		// h·clamp(exp(log Safety − α·log err + β·log errOld), FacMin, FacMax):
+		// one log and one exp per step (lfo = −β·log errOld is kept, with the
+		// controller's short-latency versions of ctrlmath.go) and no division
+		// on the step's critical path. The result equals Hairer's formula up to
+		// rounding.
+		lerr := math.Inf(-1) // log err
+		if err2 > 0 {
+			lerr = 0.5 * ctrlLog(err2)
 		}
-		fac := math.Exp(c.Alpha*lerr + it.lfo)
-		fac = math.Max(1/c.FacMax, math.Min(1/c.FacMin, fac/c.Safety))
-		hnew := h / fac
-		if err <= 1 {
-			it.lfo = -c.Beta * math.Max(lerr, logMinErrOld)
+		// The clamp is written with branches (rarely taken, so predicted)
+		// rather than min/max, which would lengthen the chain.
+		g := ctrlExp(it.r.logSafety - (c.Alpha*lerr + it.lfo)) // 1/fac; +Inf if err = 0
+		if g < c.FacMin {
+			g = c.FacMin
+		} else if g > c.FacMax {
+			g = c.FacMax
+		}
+		hnew := h * g
+		if err2 <= 1 {
+			it.lfo = -c.Beta * max(lerr, logMinErrOld)
 			it.accept(h, last, fsalDone)
 			if math.Abs(hnew) > it.r.hmax {
 				hnew = it.dir * it.r.hmax
 			}
 			if it.rejected {
-				hnew = it.dir * math.Min(math.Abs(hnew), math.Abs(h))
+				hnew = it.dir * min(math.Abs(hnew), math.Abs(h))
 			}
 			it.rejected = false
 			it.h = hnew
 			it.post(last)
 			return true
 		}
-		fac11 := math.Exp(c.Alpha * lerr)
-		it.h = h / math.Min(1/c.FacMin, fac11/c.Safety)
+		it.h = h * max(c.FacMin, ctrlExp(it.r.logSafety-c.Alpha*lerr)) // h / min(1/FacMin, fac11/Safety)
 		it.rejected = true
 		it.stats.NRejected++
 	}
@@ -385,21 +407,7 @@ func (it *Integrator[T]) Step() bool {
 func (it *Integrator[T]) attempt(h float64) bool {
 	m := it.m
 	st := m.Stages()
-	// The stage buffers never move (the combinations hold views of them):
-	// the reused derivative is copied into the first stage.
-	if it.pendingFSAL {
-		copy(it.k[0], it.k[st-1])
-		it.pendingFSAL = false
-		it.k1Valid = true
-	} else if it.fEndValid && !it.k1Valid {
-		copy(it.k[0], it.fEnd)
-		it.k1Valid = true
-	}
-	it.fEndValid = false
-	if !it.k1Valid {
-		it.eval(it.k[0], it.t, it.cur)
-		it.k1Valid = true
-	}
+	it.firstStage()
 	y := asFloats(it.cur)
 	ynew := asFloats(it.stage)
 	if !m.FSAL {
@@ -422,7 +430,39 @@ func (it *Integrator[T]) attempt(h float64) bool {
 	return true
 }
 
-// errNorm returns Hairer's scaled RMS error of the attempted step.
+// firstStage makes k[0] = f(t, cur) valid: the reused FSAL derivative or
+// the end-point derivative of the Hermite output if available, a fresh
+// evaluation otherwise. The stage buffers never move (the combinations hold
+// views of them), so reused derivatives are copied.
+func (it *Integrator[T]) firstStage() {
+	if it.pendingFSAL {
+		src, dst := it.kf[it.m.Stages()-1], it.kf[0]
+		if len(dst) <= fuseLimit {
+			src = src[:len(dst)]
+			for i := range dst { // short: cheaper than a memmove call
+				dst[i] = src[i]
+			}
+		} else {
+			copy(dst, src)
+		}
+		it.pendingFSAL = false
+		it.k1Valid = true
+	} else if it.fEndValid && !it.k1Valid && !it.r.refresh {
+		copy(it.k[0], it.fEnd)
+		it.k1Valid = true
+	}
+	it.fEndValid = false
+	if !it.k1Valid {
+		it.eval(it.k[0], it.t, it.cur)
+		it.k1Valid = true
+	}
+}
+
+// errNorm returns the square of Hairer's scaled RMS error of the attempted
+// step (the square root is not needed: the controller uses log err and the
+// test err ≤ 1). On the common path (real data, scalar atol) the scale is
+// applied as a reciprocal, computed while the last stage is evaluated,
+// rather than as a division that would wait for it.
 func (it *Integrator[T]) errNorm(h float64) float64 {
 	combine(it.errv, nil, 1, &it.eComb)
 	y, ynew := asFloats(it.cur), asFloats(it.stage)
@@ -442,7 +482,7 @@ func (it *Integrator[T]) errNorm(h float64) float64 {
 				a = b
 			}
 			guard += 0 * b
-			e /= atol + rtol*a
+			e *= 1 / (atol + rtol*a)
 			s5 += e * e
 		}
 		s5 += guard
@@ -463,13 +503,14 @@ func (it *Integrator[T]) errNorm(h float64) float64 {
 	}
 	n := float64(it.n)
 	if e3 != nil {
+		// DOP853: err = |h|·s5/sqrt(n·(s5 + 0.01·s3)).
 		deno := s5 + 0.01*s3
 		if deno <= 0 {
 			deno = 1
 		}
-		return math.Abs(h) * s5 / math.Sqrt(n*deno)
+		return h * h * (s5 * s5 / (n * deno))
 	}
-	return math.Abs(h) * math.Sqrt(s5/n)
+	return h * h * (s5 * (1 / n))
 }
 
 func (it *Integrator[T]) accept(h float64, last, fsalDone bool) {
@@ -515,6 +556,24 @@ func (it *Integrator[T]) post(last bool) {
 	}
 }
 
+// padEqual reports whether row equals b, missing trailing entries of either
+// counting as zeros.
+func padEqual(row, b []float64) bool {
+	for i := range max(len(row), len(b)) {
+		var x, y float64
+		if i < len(row) {
+			x = row[i]
+		}
+		if i < len(b) {
+			y = b[i]
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
 // ensureDense makes the interpolation data of the last step available:
 // extra stages, or f at the step end for the Hermite fallback.
 func (it *Integrator[T]) ensureDense() {
@@ -527,6 +586,10 @@ func (it *Integrator[T]) ensureDense() {
 			for j := range m.ExtraC {
 				combine(sf, y0, it.hUsed, &it.xComb[j])
 				it.eval(it.k[st+j], it.tOld+m.ExtraC[j]*it.hUsed, it.ye)
+			}
+			if j := it.endExtra; j >= 0 && !it.k1Valid {
+				copy(it.fEnd, it.k[st+j]) // the next step's k1 (firstStage)
+				it.fEndValid = true
 			}
 		}
 		it.extraValid = true

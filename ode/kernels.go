@@ -37,23 +37,41 @@ type comb struct {
 	ks  [][]float64
 }
 
-// bind sets the stage views of c from the float views of all stages.
-func (c *comb) bind(kf [][]float64) {
-	c.ks = make([][]float64, len(c.idx))
-	for j, i := range c.idx {
-		c.ks[j] = kf[i]
-	}
+// combArena builds combinations out of three shared backing arrays, so
+// that setting up an integrator costs a few allocations rather than three
+// per combination.
+type combArena struct {
+	idx []int
+	w   []float64
+	ks  [][]float64
 }
 
-func newComb(w []float64) comb {
-	var c comb
-	for j, x := range w {
-		if x != 0 {
-			c.idx = append(c.idx, j)
-			c.w = append(c.w, x)
+func newCombArena(rows ...[]float64) *combArena {
+	nz := 0
+	for _, r := range rows {
+		for _, x := range r {
+			if x != 0 {
+				nz++
+			}
 		}
 	}
-	return c
+	return &combArena{idx: make([]int, 0, nz), w: make([]float64, 0, nz), ks: make([][]float64, 0, nz)}
+}
+
+// comb returns the combination Σ_j w_j k_j over the nonzero w_j, bound to the
+// float views kf of the stages (the integrator never moves its stage
+// buffers).
+func (a *combArena) comb(w []float64, kf [][]float64) comb {
+	i0 := len(a.idx)
+	for j, x := range w {
+		if x != 0 {
+			a.idx = append(a.idx, j)
+			a.w = append(a.w, x)
+			a.ks = append(a.ks, kf[j])
+		}
+	}
+	n := len(a.idx)
+	return comb{idx: a.idx[i0:n:n], w: a.w[i0:n:n], ks: a.ks[i0:n:n]}
 }
 
 // combine sets dst = base + h Σ_j c.w_j k_{c.idx_j} (base nil means 0); all

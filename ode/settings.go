@@ -48,7 +48,8 @@ type Settings[T linalg.Scalar] struct {
 	// constants. Zero fields take the method's values.
 	Controller *Controller
 	// RefreshFSAL re-evaluates f at the start of every step instead of
-	// reusing the last stage of an FSAL method. Set it when Observer changes
+	// reusing the last stage of an FSAL method (or f(t, y) already computed
+	// for the previous step's dense output). Set it when Observer changes
 	// the right-hand side (for example commits a branch choice).
 	RefreshFSAL bool
 
@@ -180,6 +181,7 @@ type resolved struct {
 	fixed          bool
 	nFixed         int
 	ctrl           Controller
+	logSafety      float64 // log(ctrl.Safety)
 	refresh        bool
 }
 
@@ -292,6 +294,7 @@ func resolve[T linalg.Scalar](s *Settings[T], m *Tableau, t0, t1 float64, n int)
 		}
 	}
 	ct := r.ctrl
+	r.logSafety = math.Log(ct.Safety)
 	if !(ct.Alpha > 0) || ct.Beta < 0 || !(ct.Safety > 0 && ct.Safety <= 1) || !(ct.FacMin > 0 && ct.FacMin < 1) || !(ct.FacMax > 1) || nanInf(ct.FacMax) {
 		return bad("controller %+v out of range", ct)
 	}

@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Tableau is an explicit Runge–Kutta method given by its Butcher tableau,
@@ -68,7 +69,8 @@ type Tableau struct {
 	Reference string
 
 	// exact holds the coefficients as exact rationals (decimal literals are
-	// read exactly as written) for the built-in tableaus; nil for user ones.
+	// read exactly as written; a + b√6 with √6 rounded to sqrt6Prec bits)
+	// for the built-in tableaus; nil for user ones.
 	exact *exactTableau
 }
 
@@ -269,7 +271,9 @@ type exactTableau struct {
 
 // spec is the source form of a built-in tableau: every coefficient is a
 // string read exactly by big.Rat (fractions "35/384" or decimals
-// "0.0526001519587677318785587544488"). Empty strings are zeros.
+// "0.0526001519587677318785587544488") or an element a + b√6 of Q(√6)
+// written "a + b√6" or "a - b√6" with rational a, b. Empty strings are
+// zeros.
 type spec struct {
 	name          string
 	order, emb    int
@@ -290,11 +294,54 @@ func rat(s string) *big.Rat {
 	if s == "" {
 		return new(big.Rat)
 	}
+	if a, b, ok := parseSurd6(s); ok {
+		// a + b√6 with √6 rounded to sqrt6Prec bits: the rational
+		// machinery then sees the coefficient to ~1e-59 (the exact check in
+		// Q(√6) is in the tests).
+		return a.Add(a, b.Mul(b, sqrt6Rat()))
+	}
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		panic("ode: bad coefficient " + s)
 	}
 	return r
+}
+
+// sqrt6Prec is the precision in bits of the rational approximation of √6
+// used for coefficients in Q(√6) (Verner's 9(8) pair).
+const sqrt6Prec = 200
+
+var sqrt6Once = sync.OnceValue(func() *big.Rat {
+	f := new(big.Float).SetPrec(sqrt6Prec).SetInt64(6)
+	r, _ := f.Sqrt(f).Rat(nil)
+	return r
+})
+
+func sqrt6Rat() *big.Rat { return sqrt6Once() }
+
+// parseSurd6 reads "A + B√6" or "A - B√6" (A, B rationals as accepted by
+// big.Rat.SetString) and returns A and ±B; ok is false if s has no √6 term.
+func parseSurd6(s string) (a, b *big.Rat, ok bool) {
+	head, ok := strings.CutSuffix(s, "√6")
+	if !ok {
+		return nil, nil, false
+	}
+	i := strings.LastIndexAny(head, "+-")
+	for i > 0 && head[i-1] != ' ' { // a sign inside an exponent or the first term
+		i = strings.LastIndexAny(head[:i], "+-")
+	}
+	if i <= 0 {
+		panic("ode: bad surd coefficient " + s)
+	}
+	a, ok1 := new(big.Rat).SetString(strings.TrimSpace(head[:i]))
+	b, ok2 := new(big.Rat).SetString(strings.TrimSpace(head[i+1:]))
+	if !ok1 || !ok2 {
+		panic("ode: bad surd coefficient " + s)
+	}
+	if head[i] == '-' {
+		b.Neg(b)
+	}
+	return a, b, true
 }
 
 func rats(v []string) []*big.Rat {

@@ -70,8 +70,9 @@ func makeTree(ch []*tree) *tree {
 }
 
 // weights returns Φ_i(t) for all stages: Φ(leaf) = 1, and
-// Φ_i([t1…tm]) = Π_j (A Φ(t_j))_i.
-func weights(t *tree, a [][]*big.Rat, memo map[*tree][]*big.Rat) []*big.Rat {
+// Φ_i([t1…tm]) = Π_j (A Φ(t_j))_i. The products A Φ(u) are memoized per
+// subtree u (memo[u] holds Φ(u), aMemo[u] holds A Φ(u)).
+func weights(t *tree, a [][]*big.Rat, memo, aMemo map[*tree][]*big.Rat) []*big.Rat {
 	if w, ok := memo[t]; ok {
 		return w
 	}
@@ -80,17 +81,27 @@ func weights(t *tree, a [][]*big.Rat, memo map[*tree][]*big.Rat) []*big.Rat {
 	for i := range w {
 		w[i] = big.NewRat(1, 1)
 	}
-	var tmp big.Rat
 	for _, c := range t.children {
-		wc := weights(c, a, memo)
-		for i := range s {
-			acc := new(big.Rat)
-			for j, aij := range a[i] {
-				if aij.Sign() != 0 {
-					acc.Add(acc, tmp.Mul(aij, wc[j]))
+		ac, ok := aMemo[c]
+		if !ok {
+			wc := weights(c, a, memo, aMemo)
+			ac = make([]*big.Rat, s)
+			var tmp big.Rat
+			for i := range s {
+				acc := new(big.Rat)
+				for j, aij := range a[i] {
+					if aij.Sign() != 0 && wc[j].Sign() != 0 {
+						acc.Add(acc, tmp.Mul(aij, wc[j]))
+					}
 				}
+				ac[i] = acc
 			}
-			w[i].Mul(w[i], acc)
+			aMemo[c] = ac
+		}
+		for i := range s {
+			if w[i].Sign() != 0 {
+				w[i].Mul(w[i], ac[i])
+			}
 		}
 	}
 	memo[t] = w
@@ -101,8 +112,23 @@ func weights(t *tree, a [][]*big.Rat, memo map[*tree][]*big.Rat) []*big.Rat {
 // |Σ_i b_i Φ_i(t) − θ^q/γ(t)| over the trees of order q, where b may depend
 // on θ (dense output); for the step itself θ = 1.
 func orderDefects(a [][]*big.Rat, b []*big.Rat, theta *big.Rat, p int) []float64 {
+	return newOrderChecker(a).defects(b, theta, p)
+}
+
+// orderChecker evaluates order conditions for one coefficient matrix A and
+// any number of weight vectors, sharing the elementary weights Φ(t).
+type orderChecker struct {
+	a           [][]*big.Rat
+	memo, aMemo map[*tree][]*big.Rat
+}
+
+func newOrderChecker(a [][]*big.Rat) *orderChecker {
+	return &orderChecker{a: a, memo: map[*tree][]*big.Rat{}, aMemo: map[*tree][]*big.Rat{}}
+}
+
+// defects is orderDefects for the checker's A.
+func (oc *orderChecker) defects(b []*big.Rat, theta *big.Rat, p int) []float64 {
 	trees := rootedTrees(p)
-	memo := map[*tree][]*big.Rat{}
 	out := make([]float64, p+1)
 	var s, tmp, want big.Rat
 	for q := 1; q <= p; q++ {
@@ -111,10 +137,12 @@ func orderDefects(a [][]*big.Rat, b []*big.Rat, theta *big.Rat, p int) []float64
 			thq.Mul(thq, theta)
 		}
 		for _, t := range trees[q] {
-			w := weights(t, a, memo)
+			w := weights(t, oc.a, oc.memo, oc.aMemo)
 			s.SetInt64(0)
 			for i, bi := range b {
-				s.Add(&s, tmp.Mul(bi, w[i]))
+				if bi.Sign() != 0 {
+					s.Add(&s, tmp.Mul(bi, w[i]))
+				}
 			}
 			want.SetFrac(big.NewInt(1), t.gamma)
 			want.Mul(&want, thq)
@@ -158,7 +186,8 @@ func (t *Tableau) exactOrFloat() *exactTableau {
 // OrderDefect returns the largest residual |Σ b_i Φ_i(t) − 1/γ(t)| of the
 // Runge–Kutta order conditions over all rooted trees t with at most p
 // vertices, computed in exact rational arithmetic on the coefficients (the
-// published rationals or decimals for built-in tableaus, the float64 values
+// published rationals or decimals for built-in tableaus, with √6 rounded to
+// 200 bits for Vern9's coefficients in Q(√6); the float64 values
 // otherwise). A method of order p has defect 0 up to the rounding of its
 // coefficients.
 func (t *Tableau) OrderDefect(p int) float64 {

@@ -428,6 +428,14 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	known := defaultMethods
 	if steps > 0 {
 		known = ode.Names()
+	} else if *method != "all" && *method != "" {
+		// Any adaptive method may be named; "all" keeps the benchmark set.
+		known = nil
+		for _, n := range ode.Names() {
+			if m, _ := ode.Lookup(n); m.Adaptive() {
+				known = append(known, n)
+			}
+		}
 	}
 	selM, err := parseList(*method, known, "method")
 	if err != nil {

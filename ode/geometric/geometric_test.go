@@ -248,7 +248,7 @@ func TestConformalOrder(t *testing.T) {
 
 // Kepler e = 0.5 over 1000 periods: the energy error of velocity Verlet is
 // bounded (GNI IX.8), so its maximum over the last 10 periods matches that
-// over the first 10, while an adaptive DOPRI5 (a small one in this test file,
+// over the first 10, while an adaptive DOPRI5 (ode.DOPRI5 with
 // Hairer's controller) drifts linearly in time.
 func TestKeplerEnergyFlatVsDOPRI5(t *testing.T) {
 	if testing.Short() {
@@ -288,76 +288,31 @@ func windowMax(ys [][]float64, h0 float64, k int, first bool) float64 {
 	return m
 }
 
-// dopri5Kepler is a minimal Dormand–Prince 5(4) (Hairer, Nørsett, Wanner I,
-// II.5, Table 5.2) with Hairer's step-size control (safety 0.9, factors in
-// [0.2, 10], mixed error norm), used only as the non-symplectic contrast.
-// It returns the states sampled 100 times per period (by fixing the step to
-// land on the sample times, which does not change the drift).
+// dopri5Kepler integrates the Kepler problem (e = 0.5, q0 = (0.5, 0),
+// p0 = (0, √3)) with the package ode's adaptive Dormand–Prince 5(4)
+// (ode.DOPRI5, Hairer's step-size control) at rtol = atol = tol, the
+// non-symplectic contrast. It returns the states sampled 100 times per period
+// (through the method's dense output, which does not change the drift of the
+// steps themselves).
 func dopri5Kepler(tEnd, tol float64) [][]float64 {
-	f := func(dy, y []float64) {
+	f := func(dy []float64, _ float64, y []float64) {
 		r2 := y[0]*y[0] + y[1]*y[1]
 		r3 := r2 * math.Sqrt(r2)
 		dy[0], dy[1], dy[2], dy[3] = y[2], y[3], -y[0]/r3, -y[1]/r3
 	}
-	a := [7][6]float64{{}, {1.0 / 5}, {3.0 / 40, 9.0 / 40}, {44.0 / 45, -56.0 / 15, 32.0 / 9},
-		{19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729},
-		{9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656},
-		{35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}}
-	e := [7]float64{71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40}
-	y := []float64{0.5, 0, 0, math.Sqrt(3)}
-	var k [7][]float64
-	for i := range k {
-		k[i] = make([]float64, 4)
-	}
-	tmp, ynew := make([]float64, 4), make([]float64, 4)
-	out := [][]float64{append([]float64(nil), y...)}
 	dtSample := 2 * math.Pi / 100
-	next := dtSample
-	t, h := 0.0, 1e-3
-	f(k[0], y)
-	for t < tEnd-1e-12 {
-		hs := h
-		hit := false
-		if t+hs >= next {
-			hs, hit = next-t, true
-		}
-		for s := 1; s < 7; s++ {
-			for i := range y {
-				sum := 0.0
-				for j := 0; j < s; j++ {
-					sum += a[s][j] * k[j][i]
-				}
-				tmp[i] = y[i] + hs*sum
-			}
-			f(k[s], tmp)
-		}
-		copy(ynew, tmp) // stage 7 is evaluated at y_{n+1} (FSAL)
-		errn := 0.0
-		for i := range y {
-			sum := 0.0
-			for j := 0; j < 7; j++ {
-				sum += e[j] * k[j][i]
-			}
-			sc := tol + tol*math.Max(math.Abs(y[i]), math.Abs(ynew[i]))
-			errn += (hs * sum / sc) * (hs * sum / sc)
-		}
-		errn = math.Sqrt(errn / 4)
-		fac := math.Min(10, math.Max(0.2, 0.9*math.Pow(errn, -0.2)))
-		if errn <= 1 {
-			t += hs
-			copy(y, ynew)
-			copy(k[0], k[6])
-			if hit {
-				out = append(out, append([]float64(nil), y...))
-				next += dtSample
-			} else {
-				h = hs * fac
-			}
-		} else {
-			h = hs * math.Min(1, fac)
-		}
+	ns := int(math.Round(tEnd / dtSample))
+	teval := make([]float64, ns+1)
+	for i := range teval {
+		teval[i] = float64(i) * dtSample
 	}
-	return out
+	teval[ns] = tEnd
+	sol, err := ode.Solve(f, 0, tEnd, []float64{0.5, 0, 0, math.Sqrt(3)}, ode.DOPRI5,
+		&ode.Settings[float64]{RTol: tol, ATol: tol, TEval: teval, MaxSteps: 1 << 30})
+	if err != nil {
+		panic("geometric test: DOPRI5 contrast run failed: " + err.Error())
+	}
+	return sol.Y
 }
 
 func TestKeplerBench(t *testing.T) {
