@@ -83,10 +83,25 @@ func sigmoid[T linalg.Scalar](x T) T {
 	return e / (1 + e)
 }
 
-// logCosh returns log cosh x = |x| + log1p(e^{−2|x|}) − log 2 (with |x|
-// replaced by ±x by the sign of Re x for complex x). For complex x it is
+// logCosh returns log cosh x. For |x| < 1 it uses
+// log1p(2 sinh²(x/2)) (cosh x − 1 = 2 sinh²(x/2)), which keeps full
+// relative accuracy as x → 0 where the loss is ≈ x²/2; elsewhere
+// |x| + log1p(e^{−2|x|}) − log 2 (with |x| replaced by ±x by the sign of
+// Re x for complex x), which cannot overflow. For complex x it is
 // holomorphic in the strip |Im x| < π/2 (cosh has zeros at ±iπ/2).
 func logCosh[T linalg.Scalar](x T) T {
+	switch v := any(x).(type) {
+	case float64:
+		if math.Abs(v) < 1 {
+			s := math.Sinh(v / 2)
+			return any(math.Log1p(2 * s * s)).(T)
+		}
+	case complex128:
+		if cmplx.Abs(v) < 1 {
+			s := cmplx.Sinh(v / 2)
+			return any(log1pC(2 * s * s)).(T)
+		}
+	}
 	if realPart(x) < 0 {
 		x = -x
 	}
