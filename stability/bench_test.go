@@ -50,3 +50,31 @@ func BenchmarkTrackMLPDefault(b *testing.B) {
 	}
 	b.ReportMetric(float64(hv), "hessvecs/op")
 }
+
+// BenchmarkRunNearPFDoublewell measures the principal-flow escape check
+// at the sharp minimum of doublewell at 1.02·(2/λ): 600 GD times at most,
+// stopped at the radius 1e-3 after about 235.
+func BenchmarkRunNearPFDoublewell(b *testing.B) {
+	p := mustProblem(b, "doublewell")
+	e, err := EscapeThreshold(p, p.Minima[0])
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := RunNearPF(p, e.Point.X, 1.02*e.H, e.Dir, 1e-7, 600, 1e-3, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnalyzeComplexRosenbrock measures one complex point analysis
+// (2×2 complex symmetric eigendecomposition).
+func BenchmarkAnalyzeComplexRosenbrock(b *testing.B) {
+	p := mustProblem(b, "rosenbrock")
+	th := []complex128{complex(0.9, 0.05), complex(0.8, -0.03)}
+	for b.Loop() {
+		if _, err := AnalyzeComplex(p, 2.5e-3, th, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

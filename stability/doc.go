@@ -20,7 +20,18 @@
 // RegimePeriodTwo, RegimeDivergent), gᵀu, the GD growth factor |1 − hλ|
 // and the direction's share φ(hλ)(gᵀu)² of dE/dt along the PF.
 //
+// AnalyzeComplex does the same at a complex point, such as a point of the
+// PF itself, which leaves ℝ^D when some hλ > 1: the Hessian is complex
+// symmetric and is decomposed by linalg.CEig.FactorizeSymmetric (uᵀu = 1),
+// φ is evaluated at complex hλ (CoefC, on the branch continuous across the
+// real half-line hλ > 1), and the regimes are those of Re(hλ), flagged when
+// λ is complex.
+//
 // # Trajectories and the edge of stability
+//
+// Every GD trajectory of this package is produced by modified.GD (or
+// modified.GDStep for one-dimensional maps), the toolkit's one gradient
+// descent, with DALRule.Rate as its rate rule for DAL.
 //
 // Track runs GD (or DAL) and samples the sharpness λ₀ against 2/h, gᵀu₀,
 // the loss and the number of unstable directions, with warm-started
@@ -41,7 +52,9 @@
 //
 // EscapeThreshold gives the learning rate above which GD and the PF leave a
 // stationary point (2/λ_max at a minimum, every h > 0 with negative
-// curvature); RunNear checks it with GD runs from nearby starts; BasinExit
+// curvature); RunNear checks it with GD runs from nearby starts and
+// RunNearPF with the principal flow itself, integrated in ℂ^D by package
+// ode from the same starts; BasinExit
 // finds the rate at which GD leaves a basin of a one-dimensional loss (the
 // sharp well of doublewell).
 //

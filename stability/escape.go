@@ -1,10 +1,14 @@
 package stability
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"math/cmplx"
 
 	"github.com/pflow-go/pflow/linalg"
+	"github.com/pflow-go/pflow/modified"
+	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/problems"
 )
 
@@ -17,7 +21,9 @@ import (
 // |1 − hλ| > 1, that is for every h > 0 when λ < 0 (saddles, maxima) and
 // for h > 2/λ when λ > 0. So GD and the PF share the threshold
 // H = 2/λ_max at a minimum and H = 0 with negative curvature; gradient
-// flow and IGR never leave a minimum.
+// flow and IGR never leave a minimum. This is the linearisation; RunNear
+// and RunNearPF check it by running GD and integrating the principal flow
+// from nearby starts.
 type Escape struct {
 	// Point is the stationary point.
 	Point problems.Point
@@ -75,41 +81,155 @@ type NearRun struct {
 // RunNear runs GD with rate h from center + delta·dir/‖dir‖ for at most
 // steps steps, stopping early when the distance to center exceeds radius
 // (0: no limit), and reports whether it left the point. It is the
-// experimental check of EscapeThreshold.
+// experimental check of EscapeThreshold. The iterates are those of
+// modified.GD (run in chunks so that memory stays bounded); an overflow
+// counts as leaving, with Final = +Inf.
 func RunNear(p *problems.Problem, center []float64, h float64, dir []float64, delta float64, steps int, radius float64) (NearRun, error) {
-	if err := checkPoint(p, center); err != nil {
+	theta, err := nearStart(p, center, h, dir, delta, steps)
+	if err != nil {
 		return NearRun{}, err
 	}
-	if err := checkRate(h); err != nil {
-		return NearRun{}, err
-	}
-	if len(dir) != p.Dim || !(delta > 0) || steps < 1 {
-		return NearRun{}, fmt.Errorf("%w: RunNear needs len(dir) = Dim, delta > 0 and steps ≥ 1", ErrInvalidInput)
-	}
-	dn := linalg.Norm2(dir)
-	if !(dn > 0) || math.IsInf(dn, 0) {
-		return NearRun{}, fmt.Errorf("%w: direction is zero or not finite", ErrInvalidInput)
-	}
-	theta := linalg.AxpyTo(make([]float64, p.Dim), center, delta/dn, dir)
-	g := make([]float64, p.Dim)
 	d := make([]float64, p.Dim)
 	r := NearRun{Start: delta, Max: delta}
 	for r.Steps < steps {
-		p.Real.Grad(g, theta)
-		linalg.Axpy(theta, -h, g)
-		r.Steps++
-		linalg.AxpyTo(d, theta, -1, center)
-		dist := linalg.Norm2(d)
-		if math.IsNaN(dist) {
-			dist = math.Inf(1)
+		m := min(trackChunk, steps-r.Steps)
+		res, err := modified.GD(p, theta, h, m, &modified.GDSettings[float64]{SkipLoss: true})
+		if res == nil {
+			return r, fmt.Errorf("stability: %w", err)
 		}
-		r.Final = dist
-		r.Max = math.Max(r.Max, dist)
-		if radius > 0 && dist > radius {
+		for _, it := range res.Iterates[1:] {
+			r.Steps++
+			linalg.AxpyTo(d, it, -1, center)
+			dist := linalg.Norm2(d)
+			if math.IsNaN(dist) {
+				dist = math.Inf(1)
+			}
+			r.Final = dist
+			r.Max = math.Max(r.Max, dist)
+			if radius > 0 && dist > radius {
+				r.Left = true
+				return r, nil
+			}
+		}
+		if err != nil { // modified.ErrDiverged: the next iterate overflowed
+			r.Steps++
+			r.Final, r.Max = math.Inf(1), math.Inf(1)
 			break
+		}
+		theta = res.Last()
+	}
+	r.Left = r.Final > r.Start
+	return r, nil
+}
+
+// nearStart checks the arguments of RunNear and RunNearPF and returns the
+// start center + delta·dir/‖dir‖.
+func nearStart(p *problems.Problem, center []float64, h float64, dir []float64, delta float64, steps int) ([]float64, error) {
+	if err := checkPoint(p, center); err != nil {
+		return nil, err
+	}
+	if err := checkRate(h); err != nil {
+		return nil, err
+	}
+	if len(dir) != p.Dim || !(delta > 0) || math.IsInf(delta, 0) || steps < 1 {
+		return nil, fmt.Errorf("%w: a run near a point needs len(dir) = Dim, finite delta > 0 and steps ≥ 1", ErrInvalidInput)
+	}
+	dn := linalg.Norm2(dir)
+	if !(dn > 0) || math.IsInf(dn, 0) {
+		return nil, fmt.Errorf("%w: direction is zero or not finite", ErrInvalidInput)
+	}
+	return linalg.AxpyTo(make([]float64, p.Dim), center, delta/dn, dir), nil
+}
+
+// NearPFSettings configures RunNearPF. The zero value (and nil) means the
+// defaults.
+type NearPFSettings struct {
+	// RTol is the relative tolerance of the integration (default 1e-10);
+	// the absolute tolerance is RTol·delta, scaled to the start distance.
+	RTol float64
+	// Method is the Runge–Kutta method (default ode.DOP853).
+	Method *ode.Tableau
+	// Options configures the principal flow (nil: modified's defaults,
+	// branch continued along the trajectory).
+	Options *modified.Options
+}
+
+// RunNearPF is RunNear for the principal flow θ' = φ(hH)∇E of GD with rate
+// h (Rosca et al., TMLR 2023; modified.New[complex128]("pf", …)),
+// integrated in ℂ^D by ode.Solve through Flow.Wire from
+// center + delta·dir/‖dir‖ to flow time steps·h. The distance
+// ‖θ(t) − center‖ (complex modulus) is taken at t = n·h, n = 1 … steps (the
+// times of the GD iterates) and after every accepted step; the run stops
+// when it exceeds radius (0: no limit). Steps is the number of GD times
+// reached. For h > 2/λ the flow is complex (a growing rotation), so the
+// problem must be holomorphic (problems.ErrNotHolomorphic otherwise).
+//
+// It checks, with the flow itself rather than its linearisation, that the
+// PF leaves a stationary point exactly when GD does (EscapeThreshold). A
+// failure of the integration (for example a pole of the loss's complex
+// extension met after the flow left the linear regime) is returned with the
+// partial NearRun.
+func RunNearPF(p *problems.Problem, center []float64, h float64, dir []float64, delta float64, steps int, radius float64, s *NearPFSettings) (NearRun, error) {
+	x0, err := nearStart(p, center, h, dir, delta, steps)
+	if err != nil {
+		return NearRun{}, err
+	}
+	var set NearPFSettings
+	if s != nil {
+		set = *s
+	}
+	if set.RTol == 0 {
+		set.RTol = 1e-10
+	}
+	if !(set.RTol > 0) || math.IsInf(set.RTol, 0) {
+		return NearRun{}, fmt.Errorf("%w: RTol %v must be positive", ErrInvalidInput, set.RTol)
+	}
+	if set.Method == nil {
+		set.Method = ode.DOP853
+	}
+	fl, err := modified.New[complex128]("pf", p, h, set.Options)
+	if err != nil {
+		return NearRun{}, fmt.Errorf("stability: principal flow: %w", err)
+	}
+	n := p.Dim
+	y0, c := make([]complex128, n), make([]complex128, n)
+	for i := range n {
+		y0[i], c[i] = complex(x0[i], 0), complex(center[i], 0)
+	}
+	dist := func(y []complex128) float64 {
+		var d float64
+		for i, v := range y {
+			d = math.Hypot(d, cmplx.Abs(v-c[i]))
+		}
+		if math.IsNaN(d) {
+			return math.Inf(1)
+		}
+		return d
+	}
+	r := NearRun{Start: delta, Max: delta}
+	teval := make([]float64, steps)
+	for k := range teval {
+		teval[k] = float64(k+1) * h
+	}
+	os := &ode.Settings[complex128]{
+		RTol: set.RTol, ATol: set.RTol * delta, TEval: teval,
+		Observer: func(t float64, y []complex128) bool {
+			d := dist(y)
+			r.Final, r.Max = d, math.Max(r.Max, d)
+			return !(radius > 0 && d > radius)
+		},
+	}
+	sol, err := ode.Solve(fl.F, 0, teval[steps-1], y0, set.Method, fl.Wire(os))
+	if sol != nil {
+		r.Steps = len(sol.T)
+		for _, y := range sol.Y {
+			r.Max = math.Max(r.Max, dist(y))
 		}
 	}
 	r.Left = r.Final > r.Start
+	if err != nil && !errors.Is(err, ode.ErrStopped) {
+		return r, fmt.Errorf("stability: principal flow near %v at h = %v: %w", center, h, err)
+	}
 	return r, nil
 }
 

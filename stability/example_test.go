@@ -54,3 +54,41 @@ func ExampleDALRule() {
 	// Output:
 	// ‖Hg‖/‖g‖ = 2, rate 1
 }
+
+// A point of the principal flow of GD on log cosh θ at h = 1.5, between two
+// GD times: θ is complex, and so is the curvature; the regime is read off
+// Re(hλ) and flagged as approximate.
+func ExampleAnalyzeComplex() {
+	p, _ := problems.ByName("logcosh")
+	theta := []complex128{complex(-0.0416723, 0.0421831)} // θ(1.125) of the PF from θ₀ = 0.1
+	pt, err := stability.AnalyzeComplex(p, 1.5, theta, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := pt.Directions[0]
+	fmt.Printf("hλ = %.5f  φ = %.4f  %s (λ complex: %v)  |1−hλ| = %.4f\n",
+		d.HLambda, d.Coef, d.Regime, d.Complex, d.GrowthGD)
+	// Output:
+	// hλ = (1.50005+0.00527i)  φ = (-0.4546+2.1030i)  oscillating-convergent (λ complex: true)  |1−hλ| = 0.5001
+}
+
+// The principal flow leaves the sharp minimum of doublewell exactly when GD
+// does: just below 2/E″ both return, just above both leave.
+func ExampleRunNearPF() {
+	p, _ := problems.ByName("doublewell")
+	e, _ := stability.EscapeThreshold(p, p.Minima[0])
+	for _, f := range []float64{0.98, 1.02} {
+		h := f * e.H
+		gd, _ := stability.RunNear(p, e.Point.X, h, e.Dir, 1e-7, 600, 1e-3)
+		pf, err := stability.RunNearPF(p, e.Point.X, h, e.Dir, 1e-7, 600, 1e-3, nil)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("h = %.4f·(2/λ): GD leaves %v, PF leaves %v\n", f, gd.Left, pf.Left)
+	}
+	// Output:
+	// h = 0.9800·(2/λ): GD leaves false, PF leaves false
+	// h = 1.0200·(2/λ): GD leaves true, PF leaves true
+}

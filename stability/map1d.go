@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/problems"
 )
 
@@ -48,8 +49,13 @@ func (m *GDMap) Curv(theta float64) float64 {
 	return m.c[0]
 }
 
-// Step returns T_h(θ) = θ − hE′(θ).
-func (m *GDMap) Step(h, theta float64) float64 { return theta - h*m.Grad(theta) }
+// Step returns T_h(θ) = θ − hE′(θ), one step of modified.GDStep (the
+// toolkit's gradient descent) on the one-element state.
+func (m *GDMap) Step(h, theta float64) float64 {
+	m.x[0] = theta
+	modified.GDStep(m.x, &m.p.Real, m.x, h, m.g)
+	return m.x[0]
+}
 
 // Deriv returns T_h′(θ) = 1 − hE″(θ).
 func (m *GDMap) Deriv(h, theta float64) float64 { return 1 - h*m.Curv(theta) }

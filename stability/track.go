@@ -6,8 +6,13 @@ import (
 	"math/rand/v2"
 
 	"github.com/pflow-go/pflow/linalg"
+	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/problems"
 )
+
+// trackChunk is the number of GD steps Track runs per call of modified.GD
+// (which keeps the iterates of a call).
+const trackChunk = 256
 
 // TrackSettings configures Track. The zero value (and a nil pointer) means
 // the documented defaults, except Steps, which must be positive.
@@ -67,9 +72,14 @@ type Trajectory struct {
 	// Loss[n] = E(θ_n) for n = 0 … len(Rates); Rates[n] = h_n.
 	Loss  []float64
 	Rates []float64
+	// Curv[n] = ‖Hg_n‖/‖g_n‖, the curvature along the gradient that set
+	// the DAL rate of step n (NaN at steps outside the DAL window); nil
+	// without DAL. h_n·Curv[n] is the DAL analogue of λ₀h_n, known at every
+	// step at no extra cost.
+	Curv []float64
 	// Samples are the analysed steps.
 	Samples []Sample
-	// Final is the last iterate.
+	// Final is the last iterate (the last finite one after a divergence).
 	Final []float64
 	// LossIncreases counts steps with E_{n+1} > E_n, Spikes those with
 	// E_{n+1} > (1 + SpikeRel)E_n.
@@ -91,8 +101,13 @@ type Trajectory struct {
 // detects progressive sharpening and the edge of stability (Cohen et al.,
 // ICLR 2021) with Detect.
 //
-// If the loss or the iterate becomes non-finite, the run so far is returned
-// with an error wrapping ErrDiverged.
+// The iterates are those of modified.GD (with DALRule.Rate as its rate rule
+// for DAL), bit for bit: Track adds the analysis, not another GD.
+//
+// If the loss, the gradient or the iterate becomes non-finite, the run so
+// far is returned with an error wrapping both ErrDiverged and
+// modified.ErrDiverged: Loss then holds the finite losses, Final the last
+// finite iterate.
 func Track(p *problems.Problem, h float64, x0 []float64, s *TrackSettings) (*Trajectory, error) {
 	if err := checkPoint(p, x0); err != nil {
 		return nil, err
@@ -133,7 +148,6 @@ func Track(p *problems.Problem, h float64, x0 []float64, s *TrackSettings) (*Tra
 	n := p.Dim
 	tr := &Trajectory{Problem: p.Name, H: h, Loss: make([]float64, 0, set.Steps+1), Rates: make([]float64, 0, set.Steps)}
 	theta := append([]float64(nil), x0...)
-	g := make([]float64, n)
 	var ws linalg.SymEig
 	var hbuf []float64
 	if set.DenseMax <= 0 {
@@ -156,23 +170,83 @@ func Track(p *problems.Problem, h float64, x0 []float64, s *TrackSettings) (*Tra
 	ks := &linalg.KrylovSettings{Tol: set.KrylovTol}
 	finish := func(err error) (*Trajectory, error) {
 		tr.Final = theta
+		if len(tr.Curv) > len(tr.Rates) {
+			tr.Curv = tr.Curv[:len(tr.Rates)]
+		}
 		if rule != nil {
 			tr.HessVecs += rule.Evals
 		}
 		tr.Sharpening, tr.Edge = Detect(tr.Samples, set.Detect)
 		return tr, err
 	}
-	for step := 0; step <= set.Steps; step++ {
-		e := p.Real.Func(theta)
-		p.Real.Grad(g, theta)
-		tr.Grads++
-		gn := linalg.Norm2(g)
-		tr.Loss = append(tr.Loss, e)
-		if math.IsNaN(e) || math.IsInf(e, 0) || math.IsNaN(gn) || math.IsInf(gn, 0) {
-			return finish(fmt.Errorf("%w: loss %v at step %d (rate %v)", ErrDiverged, e, step, h))
+	// sample analyses the Hessian at θ_step (gradient g, rate of the step
+	// from θ_step) and appends the sample; its Loss is filled in from the
+	// GD run's record.
+	sample := func(step int, theta, g []float64, rate float64) error {
+		if u0 != nil {
+			linalg.AxpyTo(start, pert, 1, u0)
+			ks.Start = start
 		}
-		if step > 0 {
-			prev := tr.Loss[step-1]
+		er, err := hessianEig(p, theta, eigSpec{top: set.Top, denseMax: set.DenseMax, krylov: ks}, &ws, hbuf)
+		tr.HessVecs += er.matvecs
+		if err != nil {
+			return fmt.Errorf("stability: step %d: %w", step, err)
+		}
+		v := er.vectors[0]
+		if u0 != nil && linalg.Dot(v, u0) < 0 {
+			linalg.Scale(-1, v)
+		}
+		u0 = v
+		sm := Sample{
+			Step: step, GradNorm: linalg.Norm2(g), Rate: rate,
+			Sharpness: er.values[0], Ratio: er.values[0] * rate / 2,
+			GradProj: linalg.Dot(g, v), Values: er.values,
+		}
+		for _, l := range er.values {
+			if l*rate > 2 || l < 0 {
+				sm.Unstable++
+			}
+		}
+		tr.Samples = append(tr.Samples, sm)
+		return nil
+	}
+	// The GD run is modified.GD, the toolkit's one gradient descent; its
+	// per-step rate rule is also the hook that samples the Hessian every
+	// Every steps (it sees θ_k and ∇E(θ_k) before the step). GD keeps its
+	// iterates, so it runs in chunks of trackChunk steps, each started from
+	// the last iterate of the previous one: memory is O(trackChunk·Dim)
+	// whatever Steps is, at the cost of one repeated loss evaluation per
+	// chunk. Restarting is exact, so the iterates are those of one run.
+	var (
+		base    int   // global index of the chunk's first step
+		hookErr error // a failed Hessian analysis, which stops GD
+	)
+	gdSet := &modified.GDSettings[float64]{Rate: func(k int, theta, g []float64) float64 {
+		step := base + k
+		rate := h
+		if rule != nil {
+			var curv float64
+			rate, curv = rule.Rate(step, theta, g)
+			tr.Curv = append(tr.Curv, curv)
+		}
+		if step%set.Every == 0 {
+			if hookErr = sample(step, theta, g, rate); hookErr != nil {
+				return math.NaN() // stops GD
+			}
+		}
+		return rate
+	}}
+	// fillLoss copies the loss into the samples taken since index from.
+	fillLoss := func(from int) {
+		for i := from; i < len(tr.Samples); i++ {
+			if s := tr.Samples[i].Step; s < len(tr.Loss) {
+				tr.Samples[i].Loss = tr.Loss[s]
+			}
+		}
+	}
+	countSpikes := func() {
+		for i := 1; i < len(tr.Loss); i++ {
+			prev, e := tr.Loss[i-1], tr.Loss[i]
 			if e > prev {
 				tr.LossIncreases++
 			}
@@ -180,42 +254,55 @@ func Track(p *problems.Problem, h float64, x0 []float64, s *TrackSettings) (*Tra
 				tr.Spikes++
 			}
 		}
-		rate := h
-		if rule != nil {
-			rate, _ = rule.Rate(step, theta, g)
-		}
-		if step%set.Every == 0 || step == set.Steps {
-			if u0 != nil {
-				linalg.AxpyTo(start, pert, 1, u0)
-				ks.Start = start
-			}
-			er, err := hessianEig(p, theta, eigSpec{top: set.Top, denseMax: set.DenseMax, krylov: ks}, &ws, hbuf)
-			tr.HessVecs += er.matvecs
-			if err != nil {
-				return finish(fmt.Errorf("stability: step %d: %w", step, err))
-			}
-			v := er.vectors[0]
-			if u0 != nil && linalg.Dot(v, u0) < 0 {
-				linalg.Scale(-1, v)
-			}
-			u0 = v
-			sm := Sample{
-				Step: step, Loss: e, GradNorm: gn, Rate: rate,
-				Sharpness: er.values[0], Ratio: er.values[0] * rate / 2,
-				GradProj: linalg.Dot(g, v), Values: er.values,
-			}
-			for _, l := range er.values {
-				if l*rate > 2 || l < 0 {
-					sm.Unstable++
-				}
-			}
-			tr.Samples = append(tr.Samples, sm)
-		}
-		if step == set.Steps {
-			break
-		}
-		tr.Rates = append(tr.Rates, rate)
-		linalg.Axpy(theta, -rate, g)
 	}
+	for base < set.Steps {
+		m := min(trackChunk, set.Steps-base)
+		first := len(tr.Samples)
+		res, err := modified.GD(p, theta, h, m, gdSet)
+		if res != nil {
+			skip := 1 // θ_base's loss is already recorded
+			if base == 0 {
+				skip = 0
+			}
+			if len(res.Loss) > skip {
+				tr.Loss = append(tr.Loss, res.Loss[skip:]...)
+			}
+			tr.Rates = append(tr.Rates, res.Rates[:min(len(res.Rates), max(0, len(res.Iterates)-1))]...)
+			tr.Grads += len(res.GradNorm)
+			if len(res.Iterates) > 0 {
+				theta = res.Last()
+			}
+		}
+		fillLoss(first)
+		if err != nil {
+			countSpikes()
+			switch {
+			case hookErr != nil:
+				return finish(hookErr)
+			case res == nil: // not reached: the input was checked above
+				return finish(fmt.Errorf("stability: %w", err))
+			default:
+				// modified.ErrDiverged, or a DAL rate that is not positive
+				// and finite (‖Hg‖ overflowed). GD's step index counts
+				// from the chunk's start.
+				return finish(fmt.Errorf("%w at step %d (rate %v; GD run from step %d: %w)", ErrDiverged, base+len(res.Iterates), h, base, err))
+			}
+		}
+		base += m
+	}
+	// The last iterate: its gradient, rate and sample.
+	g := make([]float64, n)
+	p.Real.Grad(g, theta)
+	tr.Grads++
+	countSpikes()
+	rate := h
+	if rule != nil {
+		rate, _ = rule.Rate(set.Steps, theta, g)
+	}
+	first := len(tr.Samples)
+	if err := sample(set.Steps, theta, g, rate); err != nil {
+		return finish(err)
+	}
+	fillLoss(first)
 	return finish(nil)
 }
