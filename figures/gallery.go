@@ -134,7 +134,7 @@ var gallery = []*Figure{
 			"has grown, and of order 0.1 while λ₀ hovers at the edge. Bottom right: DAL-p (drift-adjusted learning rate " +
 			"h_n = min(2/(‖Hg‖/‖g‖)^p, 5), stability.SweepDAL, 600 steps): p = 0 is plain GD with its " +
 			"spikes; p = 1 and p = 2 have none. p = 1 ends above GD's loss; p = 2, whose rate grows to " +
-			"h_max = 5 as the curvature along g falls (λ₀h up to 23, far past the edge, yet no spike), " +
+			"h_max = 5 as the curvature along g falls (λ₀h up to 23 at the steps sampled every 20, a lower bound: 26 when λ₀ is computed at every step; far past the edge, yet no spike), " +
 			"ends below it. The numbers are listed under the figure.",
 		make: eosFigure,
 	},
