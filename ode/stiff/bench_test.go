@@ -1,6 +1,8 @@
 package stiff
 
 import (
+	"fmt"
+	"math"
 	"testing"
 )
 
@@ -18,8 +20,32 @@ func benchVdP(b *testing.B, eps, t1, tol float64) {
 	b.ReportMetric(float64(steps)/float64(b.N), "steps/op")
 }
 
-// The project's vanderpol benchmark (ε = 1e−3, t ∈ [0, 2]).
-func BenchmarkRadau5VanDerPol1e3(b *testing.B) { benchVdP(b, 1e-3, 2, 1e-6) }
+// The project's vanderpol benchmark (ε = 1e−3, t ∈ [0, 2]) at the three
+// tolerances of its rows, with the correct digits −log₁₀(error against
+// VanDerPolRef).
+func BenchmarkRadau5VanDerPol1e3(b *testing.B) {
+	for _, tol := range []float64{1e-6, 1e-9, 1e-12} {
+		b.Run(fmt.Sprintf("tol=%.0e", tol), func(b *testing.B) {
+			benchVdP(b, 1e-3, 2, tol)
+			r, _ := VanDerPol(1e-3, 2, tol, tol, false)
+			b.ReportMetric(-math.Log10(r.Error), "digits")
+		})
+	}
+}
+
+// Dense output evaluation (van der Pol, ε = 1e−3, 300 steps).
+func BenchmarkRadau5At(b *testing.B) {
+	sol, err := Radau5(vdpProblem(1e-3), 0, 2, []float64{2, 0}, &Settings{Dense: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	dst := make([]float64, 2)
+	i := 0
+	for b.Loop() {
+		i++
+		sol.At(dst, 2*float64(i%1000)/1000)
+	}
+}
 
 // Van der Pol with ε = 1e−6 (very stiff).
 func BenchmarkRadau5VanDerPol1e6(b *testing.B) { benchVdP(b, 1e-6, 2, 1e-6) }

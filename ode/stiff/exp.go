@@ -113,7 +113,7 @@ func ExpEuler[T linalg.Scalar](p SemiLinear[T], t0 float64, y0 []T, h float64, n
 	e := make([]T, n*n)
 	ph := make([]T, n*n)
 	ExpPhi1(e, ph, hl, n)
-	sol := &Solution[T]{}
+	sol := &Solution[T]{TEnd: t0, t0: t0}
 	y := append([]T(nil), y0...)
 	sol.T = append(sol.T, t0)
 	sol.Y = append(sol.Y, append([]T(nil), y...))
@@ -134,7 +134,8 @@ func ExpEuler[T linalg.Scalar](p SemiLinear[T], t0 float64, y0 []T, h float64, n
 		copy(y, yn)
 		sol.Stats.NSteps++
 		sol.Stats.NAccepted++
-		sol.T = append(sol.T, t0+float64(k+1)*h)
+		sol.TEnd = t0 + float64(k+1)*h
+		sol.T = append(sol.T, sol.TEnd)
 		sol.Y = append(sol.Y, append([]T(nil), y...))
 		if !allFinite(y) {
 			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
@@ -159,7 +160,7 @@ func ExpRosenbrockEuler[T linalg.Scalar](p Problem[T], t0 float64, y0 []T, h flo
 		return nil, err
 	}
 	n := len(y0)
-	sol := &Solution[T]{}
+	sol := &Solution[T]{TEnd: t0, t0: t0}
 	y := append([]T(nil), y0...)
 	sol.T = append(sol.T, t0)
 	sol.Y = append(sol.Y, append([]T(nil), y...))
@@ -196,7 +197,8 @@ func ExpRosenbrockEuler[T linalg.Scalar](p Problem[T], t0 float64, y0 []T, h flo
 		copy(y, ytmp)
 		sol.Stats.NSteps++
 		sol.Stats.NAccepted++
-		sol.T = append(sol.T, t0+float64(k+1)*h)
+		sol.TEnd = t0 + float64(k+1)*h
+		sol.T = append(sol.T, sol.TEnd)
 		sol.Y = append(sol.Y, append([]T(nil), y...))
 		if !allFinite(y) {
 			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)

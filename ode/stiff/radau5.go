@@ -69,8 +69,17 @@ func newRadauTransform() radauTransform {
 		tr.lam[slot] = vals[k]
 	}
 	tr.lam[0] = complex(real(tr.lam[0]), 0)
+	// The real eigenvector is scaled to unit 2-norm with positive last
+	// component, as the first column of RADAU5's transformation matrix T
+	// (T31 = 0.966…); the complex one has last component 1 as T's second and
+	// third columns (T32 = 1, T33 = 0). The scaling enters the Newton
+	// convergence monitor, so it is kept identical to RADAU5's.
+	nrm := 0.0
 	for i := 0; i < 3; i++ {
-		tr.v[i][0] = complex(real(tr.v[i][0]), 0)
+		nrm = math.Hypot(nrm, real(tr.v[i][0]))
+	}
+	for i := 0; i < 3; i++ {
+		tr.v[i][0] = complex(real(tr.v[i][0])/nrm, 0)
 		tr.v[i][2] = cmplx.Conj(tr.v[i][1])
 	}
 	tr.lam[2] = cmplx.Conj(tr.lam[1])
@@ -98,9 +107,10 @@ func newRadauTransform() radauTransform {
 var radauTr = newRadauTransform()
 
 // Radau5 integrates the stiff system y' = f(t, y) from (t0, y0) to t1 with
-// the three-stage Radau IIA method of order 5 and adaptive steps, following
+// the three-stage Radau IIA method of order 5 and adaptive steps. It follows
 // Hairer's RADAU5 (E. Hairer, G. Wanner, Solving Ordinary Differential
-// Equations II, 2nd ed., Springer 1996, Sec. IV.8):
+// Equations II, 2nd ed., Springer 1996, Sec. IV.8) in every decision, so that
+// with the same settings it takes the same steps:
 //
 //   - simplified Newton iterations on the stage equations, with the 3n×3n
 //     system decoupled by the eigen-decomposition of A⁻¹ into one system
@@ -108,16 +118,31 @@ var radauTr = newRadauTransform()
 //     complex states the conjugate pair no longer combines and a third
 //     complex system ((α − iβ)/h − J) is solved;
 //   - the Newton convergence monitor θ, step reduction when convergence is
-//     predicted to be too slow, and reuse of the Jacobian when θ < 0.001;
+//     predicted to be too slow, and reuse of the Jacobian when θ < 0.001 and
+//     of the factorization when the step ratio is in [1, 1.2];
+//   - starting values extrapolated from the previous collocation polynomial;
 //   - the embedded error estimate (γ/h − J)⁻¹(f(y₀) + Σ dd_i Z_i/h), with
 //     the refinement after a rejected or the first step;
 //   - Gustafsson's predictive step-size controller (Gustafsson, BIT 34
-//     (1994) 173).
+//     (1994) 173);
+//   - the tolerance transformation of Settings.RTol and the rounding unit
+//     1e−16 of RADAU5's defaults.
+//
+// The collocation polynomial of each step (the cubic through y₀ and the
+// three stage values, RADAU5's CONTR5) gives the values at Settings.TEval,
+// with Settings.Dense Solution.At, and locates the zeros of Problem.Events.
+// Settings.StopAtTEval (off by default, the only departure from RADAU5's
+// step sequence) shortens steps to end at the TEval points.
 //
 // Stats.NFev counts evaluations of f, including those of a finite-difference
-// Jacobian. On failure the partial solution is returned with an error
-// wrapping ode.ErrMaxSteps, ode.ErrStepTooSmall, ode.ErrNonFinite or
-// ode.ErrInvalidSettings.
+// Jacobian (RADAU5 leaves those out of its count); Solution.Radau holds
+// RADAU5's other counters. On failure the partial solution (every accepted
+// step) is returned with an error wrapping ode.ErrMaxSteps,
+// ode.ErrStepTooSmall (also ode.ErrNoConvergence when the step collapsed
+// through failed Newton iterations), ode.ErrNoConvergence (the fifth singular or
+// non-finite iteration matrix of the integration, as RADAU5's IDID = −4) or
+// ode.ErrNonFinite; a terminal event returns the solution up to its zero
+// with ode.ErrStopped; invalid inputs return ode.ErrInvalidSettings.
 func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Settings) (*Solution[T], error) {
 	s, err := set.get(t0, t1)
 	if err != nil {
@@ -131,32 +156,47 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	}
 	n := len(y0)
 	realT := isReal[T]()
-	const uround = 0x1p-53
-	const nitDefault = 7
-	// Tolerance transformation of RADAU5.
+	// Tolerance transformation of RADAU5: the local error is kept below
+	// rtol' = 0.1·RTol^{2/3} so that the global error is about RTol.
 	quot := s.ATol / s.RTol
 	rtol := 0.1 * math.Pow(s.RTol, 2.0/3)
 	atol := rtol * quot
-	fnewt := math.Max(10*uround/rtol, math.Min(0.03, math.Sqrt(rtol)))
+	fnewt := math.Max(10*radauURound/rtol, math.Min(0.03, math.Sqrt(rtol)))
 	nit := s.MaxNewton
 	const (
-		safe = 0.9
-		facl = 5.0
-		facr = 1.0 / 8
-		thet = 0.001
+		safe  = 0.9
+		facl  = 5.0
+		facr  = 1.0 / 8
+		thet  = 0.001
+		quot1 = 1.0
+		quot2 = 1.2
 	)
 	tr := &radauTr
-	gam := real0(tr.lam[0])
+	gam := real(tr.lam[0])
 
-	sol := &Solution[T]{}
+	sol := &Solution[T]{t0: t0, TEnd: t0, dense: s.Dense}
 	st := &sol.Stats
+	rs := &sol.Radau
 	y := append([]T(nil), y0...)
-	sol.T = append(sol.T, t0)
-	sol.Y = append(sol.Y, append([]T(nil), y...))
+	teval := s.TEval
+	next := 0
+	if teval == nil {
+		sol.T = append(sol.T, t0)
+		sol.Y = append(sol.Y, append([]T(nil), y...))
+	} else {
+		for next < len(teval) && teval[next] == t0 {
+			sol.T = append(sol.T, t0)
+			sol.Y = append(sol.Y, append([]T(nil), y...))
+			next++
+		}
+	}
+
+	es := newEventState(prob.Events, t0, y0)
 
 	f0 := make([]T, n)
 	ytmp := make([]T, n)
 	ftmp := make([]T, n)
+	yold := make([]T, n)
 	jac := make([]T, n*n)
 	jacC := make([]complex128, n*n)
 	m1 := make([]T, n*n)
@@ -191,8 +231,9 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		fdJacobian(jac, prob.F, x, y, f0, ytmp, ftmp)
 		st.NFev += n
 	}
+	// factorize forms and factorizes γ/h − J and (α ± iβ)/h − J; false
+	// means a singular or non-finite matrix.
 	factorize := func(h float64) bool {
-		st.NLU++
 		g := linalg.FromFloat[T](gam / h)
 		for i := range m1 {
 			m1[i] = -jac[i]
@@ -221,55 +262,86 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		}
 		return true
 	}
-	setScal := func() {
-		for i, v := range y {
-			scal[i] = atol + rtol*linalg.Abs(v)
-		}
-	}
 
 	x := t0
-	h := math.Min(s.H0, math.Min(s.HMax, t1-t0))
+	hmaxn := math.Min(s.HMax, t1-t0)
+	h := math.Min(s.H0, hmaxn)
+	// target is where the step must stop: t1, or with StopAtTEval the next
+	// TEval point; onTarget marks a step sized to end there (RADAU5's
+	// LAST when the target is t1).
+	nextStop := 0
+	target := func() float64 {
+		if s.StopAtTEval {
+			for nextStop < len(teval) && teval[nextStop]-x <= 4*radauURound*math.Abs(teval[nextStop]) {
+				nextStop++
+			}
+			if nextStop < len(teval) {
+				return teval[nextStop]
+			}
+		}
+		return t1
+	}
+	tgt := target()
+	onTarget := false
+	if x+1.0001*h >= tgt {
+		h = tgt - x
+		onTarget = true
+	}
 	eval(f0, x, y)
 	if !allFinite(f0) {
 		return sol, fmt.Errorf("%w: f(t0, y0) is not finite", ode.ErrNonFinite)
 	}
-	needJac, caljac := true, false
-	hfact := math.NaN()
+	// The control flow is RADAU5's: needJac is its label 10 (new Jacobian,
+	// then new matrices), needDec its label 20 (new matrices), neither its
+	// label 30 (a new step with the current factorizations).
+	needJac, needDec, caljac := true, true, false
 	first, reject := true, false
+	newtonFailed := false // the last reduction of h came from Newton
 	faccon, theta := 1.0, thet
 	var hold, hacc, erracc float64
 	var thqold, dynold float64
-	naccpt := 0
 
 	for {
-		if x+1.0001*h >= t1 {
-			h = t1 - x
-		}
 		if needJac {
 			computeJac(x)
-			needJac, caljac = false, true
-			hfact = math.NaN()
+			needJac, needDec, caljac = false, true, true
 		}
+		if needDec {
+			if !factorize(h) {
+				// Singular iteration matrix: halve the step; give up at the
+				// fifth singular matrix of the integration (RADAU5's
+				// NSING, never reset, and IDID = −4).
+				rs.NSingular++
+				st.NRejected++
+				if rs.NSingular >= 5 {
+					return sol, fmt.Errorf("%w: iteration matrix singular or not finite for the 5th time (h = %v at t = %v)", ode.ErrNoConvergence, h, x)
+				}
+				h *= 0.5
+				reject, onTarget = true, false
+				if !caljac {
+					needJac = true
+				}
+				continue
+			}
+			st.NLU++
+			needDec = false
+		}
+		// Label 30: a new step attempt.
 		if st.NSteps >= s.MaxSteps {
 			return sol, fmt.Errorf("%w: %d steps, t = %v", ode.ErrMaxSteps, st.NSteps, x)
 		}
-		if (0.1*h <= math.Abs(x)*uround && x+h < t1) || !(h > 0) {
+		st.NSteps++
+		if 0.1*math.Abs(h) <= math.Abs(x)*radauURound || !(h > 0) {
+			if newtonFailed {
+				return sol, fmt.Errorf("%w: h = %v at t = %v after failed Newton iterations (%w)", ode.ErrStepTooSmall, h, x, ode.ErrNoConvergence)
+			}
 			return sol, fmt.Errorf("%w: h = %v at t = %v", ode.ErrStepTooSmall, h, x)
 		}
-		if h != hfact {
-			if !factorize(h) {
-				// Singular iteration matrix: halve the step (RADAU5).
-				st.NRejected++
-				h *= 0.5
-				hfact = math.NaN()
-				continue
-			}
-			hfact = h
+		for i, v := range y {
+			scal[i] = atol + rtol*linalg.Abs(v)
 		}
-		st.NSteps++
-		setScal()
 		// Starting values: zero on the first step, otherwise the collocation
-		// polynomial of the last accepted step extrapolated.
+		// polynomial of the last accepted step, extrapolated.
 		if first {
 			for k := 0; k < 3; k++ {
 				clear(z[k])
@@ -277,43 +349,30 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		} else {
 			r := h / hold
 			for k := 0; k < 3; k++ {
-				sv := 1 + radauC[k]*r
-				var l [3]float64
-				nodes := [4]float64{0, radauC[0], radauC[1], 1}
-				for j := 1; j <= 3; j++ {
-					p := 1.0
-					for m := 0; m < 4; m++ {
-						if m != j {
-							p *= (sv - nodes[m]) / (nodes[j] - nodes[m])
-						}
-					}
-					l[j-1] = p
-				}
+				l := radauLagrange(1 + radauC[k]*r)
+				l0, l1, l2 := linalg.FromFloat[T](l[0]), linalg.FromFloat[T](l[1]), linalg.FromFloat[T](l[2]-1)
 				for i := 0; i < n; i++ {
-					z[k][i] = linalg.FromFloat[T](l[0])*zacc[0][i] + linalg.FromFloat[T](l[1])*zacc[1][i] +
-						linalg.FromFloat[T](l[2])*zacc[2][i] - zacc[2][i]
+					z[k][i] = l0*zacc[0][i] + l1*zacc[1][i] + l2*zacc[2][i]
 				}
 			}
 		}
 		// Simplified Newton iterations.
-		faccon = math.Pow(math.Max(faccon, uround), 0.8)
+		faccon = math.Pow(math.Max(faccon, radauURound), 0.8)
 		theta = thet
 		newt := 0
-		failed := false // divergence or too many iterations
+		failed := false // divergence, too many iterations or non-finite f
 		hhfac := 0.0    // > 0: restart with h·hhfac (slow convergence)
 		for {
 			if newt >= nit {
 				failed = true
 				break
 			}
+			nonfinite := false
 			for k := 0; k < 3; k++ {
 				for i := range y {
 					ytmp[i] = y[i] + z[k][i]
 				}
 				eval(fz[k], x+radauC[k]*h, ytmp)
-			}
-			nonfinite := false
-			for k := 0; k < 3; k++ {
 				if !allFinite(fz[k]) {
 					nonfinite = true
 				}
@@ -323,6 +382,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 				break
 			}
 			newt++
+			rs.NSolve++
 			// Transformed residual: for each eigenvalue λ_k,
 			// (λ_k/h − J) ΔW_k = (V⁻¹F)_k − (λ_k/h)(V⁻¹Z)_k.
 			for k := 0; k < 3; k++ {
@@ -336,12 +396,10 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			for kk := 0; kk < nb; kk++ {
 				l := tr.lam[kk] / complex(h, 0)
 				d := dw[kk]
+				vi := tr.vinv[kk]
 				for i := 0; i < n; i++ {
-					var wv, gv complex128
-					for j := 0; j < 3; j++ {
-						wv += tr.vinv[kk][j] * zc[j][i]
-						gv += tr.vinv[kk][j] * fc[j][i]
-					}
+					wv := vi[0]*zc[0][i] + vi[1]*zc[1][i] + vi[2]*zc[2][i]
+					gv := vi[0]*fc[0][i] + vi[1]*fc[1][i] + vi[2]*fc[2][i]
 					d[i] = gv - l*wv
 				}
 				switch kk {
@@ -360,6 +418,8 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 					dw[2][i] = cmplx.Conj(dw[1][i])
 				}
 			}
+			// RADAU5's norm of the increment of the transformed variables
+			// (w₁, Re, Im): |ΔW₀|² + 2(|ΔW₁|² + |ΔW₂|²) in this basis.
 			dyno := 0.0
 			for i := 0; i < n; i++ {
 				a := cmplx.Abs(dw[0][i]) / scal[i]
@@ -389,7 +449,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 					break
 				}
 			}
-			dynold = math.Max(dyno, uround)
+			dynold = math.Max(dyno, radauURound)
 			// ΔZ = V ΔW.
 			for k := 0; k < 3; k++ {
 				v := tr.v[k]
@@ -410,17 +470,21 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 				hhfac = 0.5
 			}
 			h *= hhfac
-			reject = true
+			reject, onTarget = true, false
+			newtonFailed = true
 			st.NRejected++
+			rs.NNewtonFail++
+			needDec = true
 			if !caljac {
 				needJac = true
 			}
 			continue
 		}
 		// Error estimate.
+		hT := linalg.FromFloat[T](h)
+		d0, d1, d2 := linalg.FromFloat[T](radauDD[0]), linalg.FromFloat[T](radauDD[1]), linalg.FromFloat[T](radauDD[2])
 		for i := 0; i < n; i++ {
-			f2[i] = (linalg.FromFloat[T](radauDD[0])*z[0][i] + linalg.FromFloat[T](radauDD[1])*z[1][i] +
-				linalg.FromFloat[T](radauDD[2])*z[2][i]) / linalg.FromFloat[T](h)
+			f2[i] = (d0*z[0][i] + d1*z[1][i] + d2*z[2][i]) / hT
 			cont[i] = f2[i] + f0[i]
 		}
 		lu1.Solve(cont)
@@ -443,69 +507,146 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		fac := math.Min(safe, safe*float64(1+2*nit)/float64(newt+2*nit))
 		q := math.Max(facr, math.Min(facl, math.Pow(errn, 0.25)/fac))
 		hnew := h / q
-		if errn < 1 {
-			first = false
-			naccpt++
-			st.NAccepted++
-			if naccpt > 1 {
-				facgus := (hacc / h) * math.Pow(errn*errn/erracc, 0.25) / safe
-				facgus = math.Max(facr, math.Min(facl, facgus))
-				q = math.Max(q, facgus)
-				hnew = h / q
+		if errn >= 1 {
+			// Rejected by the error test.
+			reject, onTarget = true, false
+			newtonFailed = false
+			st.NRejected++
+			if st.NAccepted >= 1 {
+				rs.NRejectErr++
 			}
-			hacc = h
-			erracc = math.Max(1e-2, errn)
-			hold = h
-			x += h
-			for i := range y {
-				y[i] += z[2][i]
+			if first {
+				h *= 0.1
+			} else {
+				h = hnew
 			}
-			for k := 0; k < 3; k++ {
-				copy(zacc[k], z[k])
-			}
-			if x >= t1 || t1-x <= 4*uround*math.Abs(t1) {
-				x = t1
-			}
-			sol.T = append(sol.T, x)
-			sol.Y = append(sol.Y, append([]T(nil), y...))
-			if !allFinite(y) {
-				return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, x)
-			}
-			if x == t1 {
-				return sol, nil
-			}
-			eval(f0, x, y)
-			hnew = math.Min(hnew, s.HMax)
-			if reject {
-				hnew = math.Min(hnew, h)
-			}
-			reject = false
-			caljac = false
-			qt := hnew / h
-			if theta <= thet && qt >= 1 && qt <= 1.2 {
-				continue // keep h and the factorization
-			}
-			h = hnew
-			if theta > thet {
+			needDec = true
+			if !caljac {
 				needJac = true
 			}
 			continue
 		}
-		// Rejected by the error test.
-		reject = true
-		st.NRejected++
-		if first {
-			h *= 0.1
+		// Accepted.
+		first = false
+		newtonFailed = false
+		st.NAccepted++
+		rs.MaxNewtonIter = max(rs.MaxNewtonIter, newt)
+		if st.NAccepted > 1 {
+			facgus := (hacc / h) * math.Pow(errn*errn/erracc, 0.25) / safe
+			facgus = math.Max(facr, math.Min(facl, facgus))
+			q = math.Max(q, facgus)
+			hnew = h / q
+		}
+		hacc = h
+		erracc = math.Max(1e-2, errn)
+		xold := x
+		hold = h
+		copy(yold, y)
+		x += h
+		for i := range y {
+			y[i] += z[2][i]
+		}
+		for k := 0; k < 3; k++ {
+			copy(zacc[k], z[k])
+		}
+		if onTarget {
+			x = tgt
+		}
+		last := x == t1 || t1-x <= 4*radauURound*math.Abs(t1)
+		if last {
+			x = t1
+		}
+		// Events on the collocation polynomial; a terminal one cuts the
+		// step at its zero.
+		xEnd, yEnd := x, y
+		stop := -1
+		if es != nil && allFinite(y) {
+			if tz := es.step(xold, h, x, yold, y, &zacc); !math.IsNaN(tz) {
+				hit := es.hits[es.terminalAt]
+				xEnd, yEnd, stop = tz, hit.Y, hit.Index
+			}
+			sol.Events = es.hits
+		}
+		sol.TEnd = xEnd
+		if teval == nil {
+			sol.T = append(sol.T, xEnd)
+			sol.Y = append(sol.Y, append([]T(nil), yEnd...))
 		} else {
+			for next < len(teval) && teval[next] <= xEnd {
+				v := make([]T, n)
+				if teval[next] == x {
+					copy(v, y)
+				} else {
+					radauInterp(v, (teval[next]-xold)/h, yold, &zacc)
+				}
+				sol.T = append(sol.T, teval[next])
+				sol.Y = append(sol.Y, v)
+				next++
+			}
+		}
+		if s.Dense {
+			sg := radauSeg[T]{t0: xold, h: h, t1: xEnd, full: xEnd == x, y0: append([]T(nil), yold...)}
+			for k := 0; k < 3; k++ {
+				sg.z[k] = append([]T(nil), zacc[k]...)
+			}
+			sol.segs = append(sol.segs, sg)
+		}
+		if stop >= 0 {
+			return sol, fmt.Errorf("%w: terminal event %d at t = %v", ode.ErrStopped, stop, xEnd)
+		}
+		if !allFinite(y) {
+			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, x)
+		}
+		if last {
+			return sol, nil
+		}
+		eval(f0, x, y)
+		hnew = math.Min(hnew, hmaxn)
+		if reject {
+			hnew = math.Min(hnew, h)
+		}
+		reject = false
+		caljac = false
+		tgt, onTarget = target(), false
+		if x+hnew/quot1 >= tgt {
+			h = tgt - x
+			onTarget = true
+		} else {
+			qt := hnew / h
+			if theta <= thet && qt >= quot1 && qt <= quot2 {
+				continue // label 30: keep h and the factorizations
+			}
 			h = hnew
 		}
-		if !caljac {
+		if theta <= thet {
+			needDec = true
+		} else {
 			needJac = true
 		}
 	}
 }
 
-func real0(z complex128) float64 { return real(z) }
+// radauURound is the rounding unit of RADAU5's defaults (WORK(1) = 1e−16):
+// it enters the Newton tolerance, the step-size floor and the
+// finite-difference increments.
+const radauURound = 1e-16
+
+// radauLagrange returns the Lagrange basis polynomials of the nodes
+// {0, c₁, c₂, 1} belonging to c₁, c₂ and 1, at θ.
+func radauLagrange(th float64) [3]float64 {
+	c := [3]float64{radauC[0], radauC[1], 1}
+	var l [3]float64
+	for k := 0; k < 3; k++ {
+		p := th / c[k]
+		for j := 0; j < 3; j++ {
+			if j != k {
+				p *= (th - c[j]) / (c[k] - c[j])
+			}
+		}
+		l[k] = p
+	}
+	return l
+}
 
 func rmsScaled[T linalg.Scalar](v []T, scal []float64) float64 {
 	s := 0.0
@@ -518,13 +659,13 @@ func rmsScaled[T linalg.Scalar](v []T, scal []float64) float64 {
 
 // fdJacobian writes the forward-difference Jacobian of f at (t, y) into jac
 // (row-major), given fy = f(t, y) and two scratch vectors. The increment
-// √eps·max(1e−5, |y_j|) is RADAU5's; it is real, which gives the complex
-// derivative for holomorphic f.
+// √(u·max(1e−5, |y_j|)) with u = 1e−16 is RADAU5's; it is real, which gives
+// the complex derivative for holomorphic f.
 func fdJacobian[T linalg.Scalar](jac []T, f ode.Func[T], t float64, y, fy, ytmp, ftmp []T) {
 	n := len(y)
 	copy(ytmp, y)
 	for j := 0; j < n; j++ {
-		d := math.Sqrt(0x1p-52) * math.Max(1e-5, linalg.Abs(y[j]))
+		d := math.Sqrt(radauURound * math.Max(1e-5, linalg.Abs(y[j])))
 		ytmp[j] = y[j] + linalg.FromFloat[T](d)
 		f(ftmp, t, ytmp)
 		for i := 0; i < n; i++ {

@@ -294,7 +294,7 @@ func TestVanDerPolBenchmarkAgainstDOPRI5(t *testing.T) {
 		t.Errorf("VanDerPolRef differs from the DOPRI5 run by %g", d)
 	}
 	for _, fd := range []bool{false, true} {
-		for _, tol := range []float64{1e-6, 1e-9} {
+		for _, tol := range []float64{1e-6, 1e-9, 1e-12} {
 			r, err := VanDerPol(eps, 2, tol, tol, fd)
 			if err != nil {
 				t.Fatal(err)

@@ -13,9 +13,15 @@ type Problem[T linalg.Scalar] struct {
 	F ode.Func[T]
 	// Jac optionally writes the n×n Jacobian ∂f/∂y at (t, y), row-major,
 	// into dst. When nil it is approximated by forward differences
-	// (perturbing y_j by √eps·max(1, |y_j|) along the real axis, which for a
-	// holomorphic f gives the complex derivative).
+	// (perturbing y_j by RADAU5's √(1e−16·max(1e−5, |y_j|)) along the real
+	// axis, which for a holomorphic f gives the complex derivative).
 	Jac func(dst []T, t float64, y []T)
+	// Events are functions g(t, y) whose zeros Radau5 locates on the
+	// collocation polynomial of each step (ode.Event's conventions for
+	// Direction, Terminal and Samples; EventHit.Index indexes this slice).
+	// A terminal event ends the integration at the zero with an error
+	// wrapping ode.ErrStopped.
+	Events []ode.Event[T]
 }
 
 // Settings configures Radau5. The zero value (and nil) means the defaults.
@@ -35,14 +41,64 @@ type Settings struct {
 	// MaxNewton is the maximal number of Newton iterations per step.
 	// Default 7.
 	MaxNewton int
+
+	// TEval lists the times (nondecreasing, within [t0, t1]) at which
+	// Radau5 records the solution, evaluated on the collocation polynomial
+	// of the step that contains them; nil records every accepted step.
+	TEval []float64
+	// StopAtTEval makes the steps end exactly at the TEval points, so that
+	// their values are step values (global error of the method) instead of
+	// values of the collocation polynomial, whose error is O(h⁴) and not
+	// controlled by the tolerances. It costs the extra, shortened steps.
+	StopAtTEval bool
+	// Dense keeps the collocation polynomial of every accepted step so that
+	// Solution.At can evaluate the solution anywhere in the integrated range
+	// (memory: 4n values per step).
+	Dense bool
 }
 
-// Solution holds the accepted steps of an integration: Y[k] = y(T[k]),
-// starting with (t0, y0) and ending at t1 (or where the integration failed).
+// Solution holds the result of an integration: Y[k] = y(T[k]) at every
+// accepted step, starting with (t0, y0) and ending at t1 (or where the
+// integration failed), or at the requested Settings.TEval points.
 type Solution[T linalg.Scalar] struct {
 	T     []float64
 	Y     [][]T
 	Stats ode.Stats
+	// Radau holds the counters of Hairer's RADAU5 that ode.Stats lacks
+	// (zero for the exponential integrators).
+	Radau RadauStats
+	// TEnd is the time the integration reached (t1 on success, the zero of
+	// a terminal event, or the last accepted step on failure).
+	TEnd float64
+	// Events lists the located zeros of Problem.Events in time order.
+	Events []ode.EventHit[T]
+
+	t0    float64
+	dense bool
+	segs  []radauSeg[T]
+}
+
+// RadauStats are the counters of Hairer's RADAU5 that complement
+// ode.Stats, for comparison with published RADAU5 statistics.
+type RadauStats struct {
+	// NSolve counts the linear-system solves of the Newton iterations
+	// (one per iteration; RADAU5's NSOL).
+	NSolve int
+	// NRejectErr counts the steps rejected by the error test after the
+	// first accepted step (RADAU5's NREJCT). ode.Stats.NRejected counts in
+	// addition the rejections of the first step, Newton failures and
+	// singular iteration matrices.
+	NRejectErr int
+	// NNewtonFail counts step reductions because the simplified Newton
+	// iteration diverged, was predicted to converge too slowly, or hit
+	// MaxNewton.
+	NNewtonFail int
+	// NSingular counts singular (or non-finite) iteration matrices
+	// (RADAU5's NSING).
+	NSingular int
+	// MaxNewtonIter is the largest number of Newton iterations of an
+	// accepted step.
+	MaxNewtonIter int
 }
 
 func isFinite(x float64) bool { return x-x == 0 }
@@ -90,6 +146,11 @@ func (s *Settings) get(t0, t1 float64) (Settings, error) {
 	}
 	if d.MaxSteps < 0 || d.MaxNewton < 0 {
 		return d, fmt.Errorf("%w: MaxSteps = %d, MaxNewton = %d", ode.ErrInvalidSettings, d.MaxSteps, d.MaxNewton)
+	}
+	for i, te := range d.TEval {
+		if !(te >= t0 && te <= t1) || (i > 0 && te < d.TEval[i-1]) {
+			return d, fmt.Errorf("%w: TEval[%d] = %v not nondecreasing within [%v, %v]", ode.ErrInvalidSettings, i, te, t0, t1)
+		}
 	}
 	return d, nil
 }
