@@ -3,6 +3,8 @@ package ode
 import (
 	"fmt"
 	"testing"
+
+	"github.com/pflow-go/pflow/internal/benchprob"
 )
 
 // Benchmarks of whole solves (set-up included) on the classic problems;
@@ -14,13 +16,13 @@ func BenchmarkSolve(b *testing.B) {
 				benchSolve(b, arenstorf, arenT, arenY0, m, tol)
 			})
 			b.Run(fmt.Sprintf("arenstorf/%s/tol=%g/complex128", m.Name, tol), func(b *testing.B) {
-				benchSolve(b, arenstorfC, arenT, []complex128{0.994, 0, 0, -2.00158510637908252240537862224}, m, tol)
+				benchSolve(b, arenstorfC, arenT, benchprob.ArenstorfY0C(), m, tol)
 			})
 			b.Run(fmt.Sprintf("lorenz/%s/tol=%g/float64", m.Name, tol), func(b *testing.B) {
-				benchSolve(b, lorenz, 20, []float64{1, 1, 1}, m, tol)
+				benchSolve(b, lorenz, benchprob.LorenzT1, benchprob.LorenzY0(), m, tol)
 			})
 			b.Run(fmt.Sprintf("lorenz/%s/tol=%g/complex128", m.Name, tol), func(b *testing.B) {
-				benchSolve(b, lorenzC, 20, []complex128{1, 1, 1}, m, tol)
+				benchSolve(b, lorenzC, benchprob.LorenzT1, []complex128{1, 1, 1}, m, tol)
 			})
 		}
 	}
@@ -70,7 +72,7 @@ func BenchmarkDOPRI5Boost(b *testing.B) {
 			f    Func[float64]
 			t1   float64
 			y0   []float64
-		}{{"arenstorf", arenstorf, arenT, arenY0}, {"lorenz", lorenz, 20, []float64{1, 1, 1}}} {
+		}{{"arenstorf", arenstorf, arenT, arenY0}, {"lorenz", lorenz, benchprob.LorenzT1, benchprob.LorenzY0()}} {
 			b.Run(fmt.Sprintf("%s/tol=%g", p.name, tol), func(b *testing.B) {
 				s := &Settings[float64]{RTol: tol, ATol: tol, H0: 1e-4, TEval: []float64{p.t1}}
 				var nfev int

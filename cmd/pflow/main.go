@@ -3,25 +3,35 @@
 // Usage:
 //
 //	pflow <subcommand> [flags]
+//	pflow help [subcommand]
 //
 // Subcommands register themselves in the commands table, one file each
-// (bench.go for `pflow bench`). Every subcommand reports unknown names,
-// malformed numbers and impossible settings with a one-line message on
-// stderr and exit status 2.
+// (bench.go for `pflow bench`); flags.go holds the parsing and output
+// helpers they share. Every subcommand reports unknown names, malformed
+// numbers and impossible settings with a one-line message on stderr and
+// exit status 2; numerical trouble during a run (divergence,
+// non-convergence, an exhausted step budget) prints what was computed,
+// says why it stopped on stderr and exits 1. Long runs report progress on
+// stderr.
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 )
 
-// command is one subcommand: run parses args (without the subcommand name)
-// and returns the exit status.
+// command is one subcommand. define declares its flags on fs and returns
+// the body, which runs after the flags are parsed and returns the exit
+// status.
 type command struct {
-	summary string
-	run     func(args []string, stdout, stderr io.Writer) int
+	summary  string
+	synopsis string // flags, as in docs/design.md
+	define   func(fs *flag.FlagSet) func(c *cli) int
 }
 
 // commands maps subcommand names to their implementation; each subcommand
@@ -35,18 +45,30 @@ func register(name string, c command) {
 	commands[name] = c
 }
 
+func sortedNames() []string { return slices.Sorted(maps.Keys(commands)) }
+
+// usage lists every subcommand with its synopsis and flags.
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: pflow <subcommand> [flags]")
-	fmt.Fprintln(w, "subcommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	fmt.Fprintln(w, "       pflow help [subcommand]")
+	fmt.Fprintln(w, "\nsubcommands:")
+	for _, n := range sortedNames() {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "run 'pflow <subcommand> -h' for its flags")
+	for _, n := range sortedNames() {
+		fmt.Fprintln(w)
+		help(w, n)
+	}
+}
+
+// help prints one subcommand's synopsis and flags.
+func help(w io.Writer, name string) {
+	c := commands[name]
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	c.define(fs)
+	fmt.Fprintf(w, "usage: pflow %s %s\n  %s\n", name, c.synopsis, c.summary)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -56,15 +78,38 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
+		if len(args) > 1 {
+			if _, ok := commands[args[1]]; !ok {
+				fmt.Fprintf(stderr, "pflow: unknown subcommand %q (run 'pflow help')\n", args[1])
+				return 2
+			}
+			help(stdout, args[1])
+			return 0
+		}
 		usage(stdout)
 		return 0
 	}
-	c, ok := commands[args[0]]
+	name := args[0]
+	c, ok := commands[name]
 	if !ok {
-		fmt.Fprintf(stderr, "pflow: unknown subcommand %q (run 'pflow help')\n", args[0])
+		fmt.Fprintf(stderr, "pflow: unknown subcommand %q (run 'pflow help')\n", name)
 		return 2
 	}
-	return c.run(args[1:], stdout, stderr)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	body := c.define(fs)
+	cl := &cli{name: name, stdout: stdout, stderr: stderr}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			help(stdout, name)
+			return 0
+		}
+		return cl.fail("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return cl.fail("unexpected argument %q", fs.Arg(0))
+	}
+	return body(cl)
 }
 
 func main() {

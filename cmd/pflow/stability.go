@@ -1,144 +1,108 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
 
+	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/problems"
 	"github.com/pflow-go/pflow/stability"
 )
 
 func init() {
-	register("stability", command{summary: "eigendirections of the Hessian at a point: hλ, φ(hλ), regime, gᵀu (table or JSON)", run: runStability})
+	register("stability", command{
+		summary:  "eigendirections of the Hessian at a point: hλ, φ(hλ), regime, gᵀu (table or JSON)",
+		synopsis: "-problem P -lr H [-x0 a,b,…] [-json] [-top K]",
+		define:   defineStability,
+	})
 }
 
 // stabilityJSON is the `stability -json` contract of docs/design.md.
+// Non-finite numbers (edge = 2/h for a subnormal h) print as null.
 type stabilityJSON struct {
 	Problem    string          `json:"problem"`
-	LR         float64         `json:"lr"`
-	Theta      []float64       `json:"theta"`
-	Edge       float64         `json:"edge"`
-	Sharpness  float64         `json:"sharpness"`
+	LR         jsonNum         `json:"lr"`
+	Theta      jsonVec         `json:"theta"`
+	Edge       jsonNum         `json:"edge"`
+	Sharpness  jsonNum         `json:"sharpness"`
 	Directions []directionJSON `json:"directions"`
 }
 
 // directionJSON is one direction; sc_re is null at the pole hλ = 1, where
 // φ = −∞ (JSON has no infinities).
 type directionJSON struct {
-	Lambda   float64  `json:"lambda"`
-	HLambda  float64  `json:"h_lambda"`
-	SCRe     *float64 `json:"sc_re"`
-	SCIm     float64  `json:"sc_im"`
-	Regime   string   `json:"regime"`
-	GradProj float64  `json:"grad_proj"`
+	Lambda   jsonNum `json:"lambda"`
+	HLambda  jsonNum `json:"h_lambda"`
+	SCRe     jsonNum `json:"sc_re"`
+	SCIm     jsonNum `json:"sc_im"`
+	Regime   string  `json:"regime"`
+	GradProj jsonNum `json:"grad_proj"`
 }
 
-// parseVector parses "a,b,…" into n finite floats.
-func parseVector(s string, n int) ([]float64, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != n {
-		return nil, fmt.Errorf("has %d components, the problem has dimension %d", len(parts), n)
-	}
-	x := make([]float64, n)
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("component %d %q is not a finite number", i+1, p)
-		}
-		x[i] = v
-	}
-	return x, nil
-}
-
-func runStability(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("stability", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	problem := fs.String("problem", "", "problem name (see problems.Names), e.g. quadratic2d or mlp:hidden=20")
-	lrS := fs.String("lr", "", "learning rate h > 0")
-	x0S := fs.String("x0", "", "point a,b,… (default: the problem's start point)")
+func defineStability(fs *flag.FlagSet) func(c *cli) int {
+	problem := fs.String("problem", "", "problem name (required), e.g. quadratic2d or mlp:hidden=20; known: "+strings.Join(problems.Names(), ", "))
+	lr := positiveFlag(fs, "lr", "learning rate `H` > 0 (required)", 0)
+	x0 := vectorFlag(fs, "x0", "point `a,b,…` (default: the problem's start point)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
-	topS := fs.String("top", "0", "number of largest eigenpairs (0: all, dense; problems without a dense Hessian default to 6 largest + 1 smallest by Lanczos)")
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "pflow stability: "+format+"\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fmt.Fprintln(stdout, "usage: pflow stability -problem P -lr H [-x0 a,b,…] [-json] [-top K]")
-			fs.PrintDefaults()
+	top := intFlag(fs, "top", "number of largest eigenpairs `K` (0: all, dense; problems without a dense Hessian default to 6 largest + 1 smallest by Lanczos)", 0, 0, 1<<30)
+	return func(c *cli) int {
+		if *problem == "" {
+			return c.fail("-problem is required (known: %s)", strings.Join(problems.Names(), ", "))
+		}
+		if *lr == 0 {
+			return c.fail("-lr is required")
+		}
+		p, x, err := loadProblem(*problem, *x0)
+		if err != nil {
+			return c.fail("%v", err)
+		}
+		var set *stability.Settings
+		if *top > 0 {
+			set = &stability.Settings{Top: min(*top, p.Dim)}
+		}
+		pt, err := stability.Analyze(watchProblem(p, newProgress(c.stderr, "pflow stability: ")), *lr, x, set)
+		if err != nil {
+			if errors.Is(err, linalg.ErrNoConvergence) {
+				err = fmt.Errorf("%w (ask for fewer eigenpairs with -top)", err)
+			}
+			return c.exitFor(err, stability.ErrInvalidInput)
+		}
+		if *asJSON {
+			out := stabilityJSON{Problem: p.Name, LR: jsonNum(*lr), Theta: pt.Theta, Edge: jsonNum(pt.Edge), Sharpness: jsonNum(pt.Sharpness),
+				Directions: make([]directionJSON, len(pt.Directions))}
+			for i, d := range pt.Directions {
+				out.Directions[i] = directionJSON{Lambda: jsonNum(d.Lambda), HLambda: jsonNum(d.HLambda), SCRe: jsonNum(real(d.Coef)), SCIm: jsonNum(imag(d.Coef)),
+					Regime: string(d.Regime), GradProj: jsonNum(d.GradProj)}
+			}
+			if math.IsInf(pt.Edge, 0) {
+				c.warn("edge 2/h = %v for h = %g: printed as null", pt.Edge, *lr)
+			}
+			if err := writeJSON(c.stdout, out); err != nil {
+				c.warn("writing output: %v", err)
+				return 1
+			}
 			return 0
 		}
-		return fail("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
-	}
-	if *problem == "" {
-		return fail("-problem is required (known: %s)", strings.Join(problems.Names(), ", "))
-	}
-	if *lrS == "" {
-		return fail("-lr is required")
-	}
-	h, err := strconv.ParseFloat(*lrS, 64)
-	if err != nil || !(h > 0) || math.IsInf(h, 0) {
-		return fail("malformed -lr %q: want a positive finite number", *lrS)
-	}
-	top, err := strconv.Atoi(*topS)
-	if err != nil || top < 0 {
-		return fail("malformed -top %q: want a non-negative integer", *topS)
-	}
-	p, err := problems.ByName(*problem)
-	if err != nil {
-		return fail("%v", err)
-	}
-	x := p.Start()
-	if *x0S != "" {
-		if x, err = parseVector(*x0S, p.Dim); err != nil {
-			return fail("malformed -x0 %q: %v", *x0S, err)
+		w := c.stdout
+		fmt.Fprintf(w, "problem %s   lr %g   edge 2/h = %.6g   sharpness λ₀ = %.6g   (λ₀h = %.4g)\n", p.Name, *lr, pt.Edge, pt.Sharpness, pt.Sharpness**lr)
+		fmt.Fprintf(w, "loss %.6g   ‖g‖ %.4g   PF dE/dt = %s   unstable directions %d", pt.Loss, pt.GradNorm, fmtComplex(pt.DEdt), pt.Unstable)
+		if !pt.Complete {
+			fmt.Fprintf(w, " (among %d of %d)", len(pt.Directions), p.Dim)
 		}
-	}
-	var set *stability.Settings
-	if top > 0 {
-		set = &stability.Settings{Top: min(top, p.Dim)}
-	}
-	pt, err := stability.Analyze(p, h, x, set)
-	if err != nil {
-		return fail("%v", err)
-	}
-	if *asJSON {
-		out := stabilityJSON{Problem: p.Name, LR: h, Theta: pt.Theta, Edge: pt.Edge, Sharpness: pt.Sharpness}
-		for _, d := range pt.Directions {
-			dj := directionJSON{Lambda: d.Lambda, HLambda: d.HLambda, SCIm: imag(d.Coef), Regime: string(d.Regime), GradProj: d.GradProj}
-			if re := real(d.Coef); !math.IsInf(re, 0) {
-				dj.SCRe = &re
-			}
-			out.Directions = append(out.Directions, dj)
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%4s %13s %10s %24s %-22s %12s %9s %24s\n", "i", "λ", "hλ", "φ(hλ)", "regime", "gᵀu", "|1−hλ|", "φ(hλ)(gᵀu)²")
+		for i, d := range pt.Directions {
+			fmt.Fprintf(w, "%4d %13.6g %10.5g %24s %-22s %12.5g %9.5g %24s\n", i, d.Lambda, d.HLambda, fmtComplex(d.Coef), d.Regime, d.GradProj, d.GrowthGD, fmtComplex(d.DEdt))
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			return fail("%v", err)
+		if math.IsInf(real(pt.DEdt), 0) || math.IsNaN(real(pt.DEdt)) {
+			c.warn("dE/dt is %s: a direction with gᵀu ≠ 0 sits at the pole hλ = 1 of φ", fmtComplex(pt.DEdt))
 		}
 		return 0
 	}
-	fmt.Fprintf(stdout, "problem %s   lr %g   edge 2/h = %.6g   sharpness λ₀ = %.6g   (λ₀h = %.4g)\n", p.Name, h, pt.Edge, pt.Sharpness, pt.Sharpness*h)
-	fmt.Fprintf(stdout, "loss %.6g   ‖g‖ %.4g   PF dE/dt = %s   unstable directions %d", pt.Loss, pt.GradNorm, fmtComplex(pt.DEdt), pt.Unstable)
-	if !pt.Complete {
-		fmt.Fprintf(stdout, " (among %d of %d)", len(pt.Directions), p.Dim)
-	}
-	fmt.Fprintln(stdout)
-	fmt.Fprintf(stdout, "%4s %13s %10s %24s %-22s %12s %9s %24s\n", "i", "λ", "hλ", "φ(hλ)", "regime", "gᵀu", "|1−hλ|", "φ(hλ)(gᵀu)²")
-	for i, d := range pt.Directions {
-		fmt.Fprintf(stdout, "%4d %13.6g %10.5g %24s %-22s %12.5g %9.5g %24s\n", i, d.Lambda, d.HLambda, fmtComplex(d.Coef), d.Regime, d.GradProj, d.GrowthGD, fmtComplex(d.DEdt))
-	}
-	return 0
 }
 
 func fmtComplex(z complex128) string {

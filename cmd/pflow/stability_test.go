@@ -84,28 +84,47 @@ func TestStabilityTableAndErrors(t *testing.T) {
 }
 
 // FuzzParseVector: the -x0 parser never panics and returns only finite
-// components of the requested count.
+// components, one per comma-separated field.
 func FuzzParseVector(f *testing.F) {
-	f.Add("1,2", 2)
-	f.Add("-0.35, -0.2", 2)
-	f.Add("NaN,1", 2)
-	f.Add("1e400", 1)
-	f.Add(",,", 3)
-	f.Fuzz(func(t *testing.T, s string, n int) {
-		if n < 0 || n > 64 {
-			return
-		}
-		x, err := parseVector(s, n)
+	for _, s := range []string{"1,2", "-0.35, -0.2", "NaN,1", "1e400", ",,", "0x1p-3,1_0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		x, err := parseVector(s)
 		if err != nil {
 			return
 		}
-		if len(x) != n {
+		if len(x) != strings.Count(s, ",")+1 {
 			t.Fatalf("%q: %d components", s, len(x))
 		}
 		for _, v := range x {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				t.Fatalf("%q: non-finite %v", s, v)
 			}
+		}
+	})
+}
+
+// FuzzStabilityArgs: no flag values make stability panic; the exit status
+// is 0, 1 or 2, and 2 comes with exactly one line on stderr.
+func FuzzStabilityArgs(f *testing.F) {
+	f.Add("quadratic2d", "0.5", "", "0")
+	f.Add("saddle", "1e-320", "1,NaN", "1")
+	f.Add("rosenbrock", "1e308", "1e200,1", "2")
+	f.Add("logcosh", "0x1p-3", "-3", "-1")
+	f.Fuzz(func(t *testing.T, problem, lr, x0, top string) {
+		for _, heavy := range []string{"mlp", "logreg", "matfact", "benchquad", "quadratic:", "deeplinear:"} {
+			if strings.HasPrefix(strings.TrimSpace(problem), heavy) {
+				return // seconds per run on large problems
+			}
+		}
+		a := []string{"stability", "-problem", problem, "-lr", lr, "-top", top, "-json"}
+		if x0 != "" {
+			a = append(a, "-x0", x0)
+		}
+		code, _, errOut := runCmd(a...)
+		if code < 0 || code > 2 || (code == 2 && strings.Count(errOut, "\n") != 1) {
+			t.Errorf("%v: exit %d, stderr %q", a, code, errOut)
 		}
 	})
 }

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -19,7 +16,11 @@ import (
 )
 
 func init() {
-	register("trajectory", command{summary: "a flow of GD next to the GD iterates, with the distance at every step (JSON or CSV)", run: runTrajectory})
+	register("trajectory", command{
+		summary:  "a flow of GD next to the GD iterates, with the distance at every step (JSON or CSV)",
+		synopsis: "-problem P -flow F -lr H -steps N [-x0 a,b,…] [-method M] [-rtol R -atol A] [-maxsteps K] [-format json|csv]",
+		define:   defineTrajectory,
+	})
 }
 
 // trajMaxSteps caps -steps and trajMaxNumbers caps (steps+1)·dim: every
@@ -29,35 +30,24 @@ const (
 	trajMaxNumbers = 10_000_000
 )
 
-// trajNum is a float64 that encodes as JSON null when it is not finite
-// (encoding/json rejects NaN and ±Inf).
-type trajNum float64
-
-func (x trajNum) MarshalJSON() ([]byte, error) {
-	v := float64(x)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
-}
-
 type trajPoint struct {
-	N       int       `json:"n"`
-	T       trajNum   `json:"t"`
-	ThetaRe []trajNum `json:"theta_re"`
-	ThetaIm []trajNum `json:"theta_im"`
-	GD      []trajNum `json:"gd"`
-	Error   trajNum   `json:"error"`
+	N       int     `json:"n"`
+	T       jsonNum `json:"t"`
+	ThetaRe jsonVec `json:"theta_re"`
+	ThetaIm jsonVec `json:"theta_im"`
+	GD      jsonVec `json:"gd"`
+	Error   jsonNum `json:"error"`
 }
 
+// trajOutput is the `trajectory -format json` contract of docs/design.md.
 type trajOutput struct {
 	Problem  string      `json:"problem"`
 	Flow     string      `json:"flow"`
-	LR       trajNum     `json:"lr"`
+	LR       jsonNum     `json:"lr"`
 	Steps    int         `json:"steps"`
 	Method   string      `json:"method"`
 	Points   []trajPoint `json:"points"`
-	MaxError trajNum     `json:"max_error"`
+	MaxError jsonNum     `json:"max_error"`
 	NFev     int         `json:"nfev"`
 }
 
@@ -67,178 +57,151 @@ func trajFlowNames() []string {
 	return names
 }
 
-// trajParseX0 parses "a,b,…" into float64s.
-func trajParseX0(s string) ([]float64, error) {
-	parts := strings.Split(s, ",")
-	x := make([]float64, len(parts))
-	for i, p := range parts {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("malformed -x0 component %d %q: want a finite number", i+1, p)
-		}
-		x[i] = v
-	}
-	return x, nil
-}
-
-func runTrajectory(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("trajectory", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	problem := fs.String("problem", "", "problem spec for problems.ByName (required), e.g. quadratic2d, deeplinear:k=3")
-	flow := fs.String("flow", "", "flow: "+strings.Join(trajFlowNames(), ", ")+" (required)")
-	lrS := fs.String("lr", "", "learning rate h > 0 (required)")
-	stepsS := fs.String("steps", "", "number of GD steps N ≥ 1 (required)")
-	x0S := fs.String("x0", "", "start point a,b,… (default: the problem's)")
-	method := fs.String("method", "dop853", "adaptive integrator: "+strings.Join(trajAdaptive(), ", "))
-	rtolS := fs.String("rtol", "", fmt.Sprintf("relative tolerance (default %g)", verify.DefaultRTol))
-	atolS := fs.String("atol", "", fmt.Sprintf("absolute tolerance (default %g)", verify.DefaultATol))
-	format := fs.String("format", "json", "output format: json or csv")
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "pflow trajectory: "+format+"\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: pflow trajectory -problem P -flow F -lr H -steps N [-x0 a,b,…] [-method M] [-rtol R -atol A] [-format json|csv]")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
+	flow := fs.String("flow", "", "flow (required): "+strings.Join(trajFlowNames(), ", "))
+	lr := positiveFlag(fs, "lr", "learning rate `H` > 0 (required)", 0)
+	steps := intFlag(fs, "steps", "number of GD steps `N` ≥ 1 (required)", 0, 1, trajMaxSteps)
+	x0 := vectorFlag(fs, "x0", "start point `a,b,…` (default: the problem's)")
+	method := fs.String("method", "dop853", "adaptive integrator: "+strings.Join(adaptiveMethods(), ", "))
+	rtol := positiveFlag(fs, "rtol", fmt.Sprintf("relative tolerance `R` ≥ 2.5e-14 (default %g)", verify.DefaultRTol), minRTol)
+	atol := positiveFlag(fs, "atol", fmt.Sprintf("absolute tolerance `A` (default %g)", verify.DefaultATol), 0)
+	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `K` (0: 20000 + 2000·N, at most 1e6); a run that needs more stops with what it computed", 0, 0, math.MaxInt32)
+	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
+	return func(c *cli) int {
+		if *problem == "" {
+			return c.fail("-problem is required")
 		}
-		return fail("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
-	}
-	for _, req := range []struct{ name, v string }{{"problem", *problem}, {"flow", *flow}, {"lr", *lrS}, {"steps", *stepsS}} {
-		if req.v == "" {
-			return fail("-%s is required", req.name)
+		if *flow == "" {
+			return c.fail("-flow is required")
 		}
-	}
-	if *format != "json" && *format != "csv" {
-		return fail("unknown format %q (known: json, csv)", *format)
-	}
-	lr, err := strconv.ParseFloat(*lrS, 64)
-	if err != nil || math.IsNaN(lr) || math.IsInf(lr, 0) || lr <= 0 {
-		return fail("malformed -lr %q: want a positive finite number", *lrS)
-	}
-	steps, err := strconv.Atoi(*stepsS)
-	if err != nil || steps < 1 || steps > trajMaxSteps {
-		return fail("malformed -steps %q: want an integer in [1, %d]", *stepsS, trajMaxSteps)
-	}
-	tol := func(name, v string) (float64, error) {
-		if v == "" {
-			return 0, nil
+		if *lr == 0 {
+			return c.fail("-lr is required")
 		}
-		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x <= 0 {
-			return 0, fmt.Errorf("malformed -%s %q: want a positive finite number", name, v)
+		if *steps == 0 {
+			return c.fail("-steps is required")
 		}
-		return x, nil
-	}
-	rtol, err := tol("rtol", *rtolS)
-	if err != nil {
-		return fail("%v", err)
-	}
-	atol, err := tol("atol", *atolS)
-	if err != nil {
-		return fail("%v", err)
-	}
-	m, err := ode.Lookup(*method)
-	if err != nil {
-		return fail("unknown method %q (adaptive methods: %s)", *method, strings.Join(trajAdaptive(), ", "))
-	}
-	if !m.Adaptive() {
-		return fail("method %q has no error estimator (adaptive methods: %s)", *method, strings.Join(trajAdaptive(), ", "))
-	}
-	if !slices.Contains(trajFlowNames(), *flow) {
-		return fail("unknown flow %q (known: %s)", *flow, strings.Join(trajFlowNames(), ", "))
-	}
-	p, err := problems.ByName(*problem)
-	if err != nil {
-		return fail("%v", err)
-	}
-	x0 := p.Start()
-	if *x0S != "" {
-		if x0, err = trajParseX0(*x0S); err != nil {
-			return fail("%v", err)
+		m, err := ode.Lookup(*method)
+		if err != nil {
+			return c.fail("unknown method %q (adaptive methods: %s)", *method, strings.Join(adaptiveMethods(), ", "))
 		}
-		if len(x0) != p.Dim {
-			return fail("-x0 has %d components, problem %s has dimension %d", len(x0), p.Name, p.Dim)
+		if !m.Adaptive() {
+			return c.fail("method %q has no error estimator (adaptive methods: %s)", *method, strings.Join(adaptiveMethods(), ", "))
 		}
-	}
-	if (steps+1)*p.Dim > trajMaxNumbers {
-		return fail("%d steps of a %d-dimensional problem would print more than %d numbers per column", steps, p.Dim, trajMaxNumbers)
-	}
-	res, err := verify.Compare(p, *flow, lr, steps, x0, &verify.Settings{Method: m, RTol: rtol, ATol: atol})
-	if res == nil {
-		// Nothing was computed: the inputs were rejected.
-		return fail("%v", err)
-	}
-	if *format == "json" {
-		if werr := trajWriteJSON(stdout, res, *flow); werr != nil {
-			fmt.Fprintf(stderr, "pflow trajectory: writing output: %v\n", werr)
+		if !slices.Contains(trajFlowNames(), *flow) {
+			return c.fail("unknown flow %q (known: %s)", *flow, strings.Join(trajFlowNames(), ", "))
+		}
+		p, x, err := loadProblem(*problem, *x0)
+		if err != nil {
+			return c.fail("%v", err)
+		}
+		if e := p.Real.Func(x); math.IsNaN(e) || math.IsInf(e, 0) {
+			return c.fail("the loss at the start point is %v: choose a point where it is finite", e)
+		}
+		if (*steps+1)*p.Dim > trajMaxNumbers {
+			return c.fail("%d steps of a %d-dimensional problem would print more than %d numbers per column", *steps, p.Dim, trajMaxNumbers)
+		}
+		set := &verify.Settings{Method: m, RTol: *rtol, ATol: *atol, MaxSteps: *maxSteps}
+		pr := newProgress(c.stderr, "pflow trajectory: ")
+		if *flow != verify.GD && p.Complex != nil {
+			set.Build = watchFlow(*flow, *steps, pr)
+		}
+		res, err := verify.Compare(watchProblem(p, pr), *flow, *lr, *steps, x, set)
+		if res == nil {
+			// Nothing was computed: the inputs were rejected.
+			return c.exitFor(err, verify.ErrInvalidInput, modified.ErrUnknownFlow, problems.ErrBadParameter)
+		}
+		var werr error
+		if *format == "json" {
+			werr = trajWriteJSON(c.stdout, trajToJSON(res, *flow), pr)
+		} else {
+			werr = trajWriteCSV(c, res)
+		}
+		if werr != nil {
+			c.warn("writing output: %v", werr)
 			return 1
 		}
-	} else if werr := trajWriteCSV(stdout, res); werr != nil {
-		fmt.Fprintf(stderr, "pflow trajectory: writing output: %v\n", werr)
-		return 1
-	}
-	if res.IntegratorCheckErr != nil {
-		fmt.Fprintf(stderr, "pflow trajectory: no integrator error estimate: %v\n", res.IntegratorCheckErr)
-	}
-	if res.IntegratorChecked && res.Method != "" {
-		fmt.Fprintf(stderr, "pflow trajectory: %s at rtol %g, atol %g; integrator error estimate %.2g (max error %.3g)\n",
-			res.Method, res.RTol, res.ATol, res.IntegratorError, res.MaxError)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "pflow trajectory: stopped after %d of %d steps: %v\n", len(res.Points)-1, steps, err)
-		return 1
-	}
-	return 0
-}
-
-// trajAdaptive lists the ode methods usable by trajectory.
-func trajAdaptive() []string {
-	var out []string
-	for _, n := range ode.Names() {
-		if m, err := ode.Lookup(n); err == nil && m.Adaptive() {
-			out = append(out, n)
+		if res.IntegratorCheckErr != nil {
+			c.warn("no integrator error estimate: %v", res.IntegratorCheckErr)
 		}
+		if res.IntegratorChecked && res.Method != "" {
+			c.warn("%s at rtol %g, atol %g; integrator error estimate %.2g (max error %.3g)", res.Method, res.RTol, res.ATol, res.IntegratorError, res.MaxError)
+		}
+		if res.IntegratorChecked && res.IntegratorError > 1e-8 && res.IntegratorError > 0.1*res.MaxError {
+			c.warn("the integrator error estimate %.2g is not small against the distances (max %.3g): the flow values are unreliable (tighten -rtol, or the flow is too stiff at this h)",
+				res.IntegratorError, res.MaxError)
+		}
+		for _, pt := range res.Points {
+			if math.IsNaN(pt.Error) || math.IsInf(pt.Error, 0) {
+				c.warn("the distance at step %d is %v (printed as null in JSON): the flow or GD overflowed", pt.N, pt.Error)
+				break
+			}
+		}
+		if err != nil {
+			hint := ""
+			if errors.Is(err, ode.ErrMaxSteps) {
+				hint = " (raise -maxsteps, loosen -rtol, or take fewer or smaller GD steps: a large h·λ makes the flow stiff)"
+			}
+			c.warn("stopped after %d of %d steps: %s%s", max(len(res.Points)-1, 0), *steps, oneLine(err.Error()), hint)
+			return 1
+		}
+		return 0
 	}
-	return out
 }
 
-func trajNums(x []float64) []trajNum {
-	out := make([]trajNum, len(x))
-	for i, v := range x {
-		out[i] = trajNum(v)
+// watchFlow builds the named flow in complex128 as verify.Named does, with
+// a right-hand side that reports progress per GD step (t = k·h) through
+// pr. The first build is the main integration, the second the integrator
+// check.
+func watchFlow(name string, steps int, pr *progress) verify.Builder {
+	builds := 0
+	return func(p *problems.Problem, h float64) (*modified.Flow[complex128], error) {
+		f, err := modified.New[complex128](name, p, h, nil)
+		if err != nil {
+			return nil, err
+		}
+		builds++
+		what := "integrating"
+		if builds > 1 {
+			what = "integrator check (100× tighter tolerances) of"
+		}
+		inner := f.F
+		var nfev, step int
+		var tMax float64
+		w := *f
+		w.F = func(dy []complex128, t float64, y []complex128) {
+			inner(dy, t, y)
+			nfev++
+			tMax = math.Max(tMax, t)
+			if k := int(tMax / h); k > step || nfev%16 == 0 {
+				step = k
+				pr.tick("%s %s on %s: t = %.4g, GD step %d of %d, %d evaluations", what, name, p.Name, tMax, step, steps, nfev)
+			}
+		}
+		return &w, nil
 	}
-	return out
 }
 
-func trajWriteJSON(w io.Writer, r *verify.Result, flow string) error {
+func trajToJSON(r *verify.Result, flow string) trajOutput {
 	method := r.Method
 	if method == "" {
 		method = "none"
 	}
-	out := trajOutput{Problem: r.Problem, Flow: flow, LR: trajNum(r.H), Steps: r.N, Method: method,
-		MaxError: trajNum(r.MaxError), NFev: r.Stats.NFev, Points: make([]trajPoint, len(r.Points))}
+	out := trajOutput{Problem: r.Problem, Flow: flow, LR: jsonNum(r.H), Steps: r.N, Method: method,
+		MaxError: jsonNum(r.MaxError), NFev: r.Stats.NFev, Points: make([]trajPoint, len(r.Points))}
 	for k, pt := range r.Points {
 		re := make([]float64, len(pt.Flow))
 		im := make([]float64, len(pt.Flow))
 		for i, z := range pt.Flow {
 			re[i], im[i] = real(z), imag(z)
 		}
-		out.Points[k] = trajPoint{N: pt.N, T: trajNum(pt.T), ThetaRe: trajNums(re), ThetaIm: trajNums(im),
-			GD: trajNums(pt.GD), Error: trajNum(pt.Error)}
+		out.Points[k] = trajPoint{N: pt.N, T: jsonNum(pt.T), ThetaRe: re, ThetaIm: im,
+			GD: pt.GD, Error: jsonNum(pt.Error)}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return out
 }
 
-func trajWriteCSV(w io.Writer, r *verify.Result) error {
-	cw := csv.NewWriter(w)
+func trajWriteCSV(c *cli, r *verify.Result) error {
 	d := 0
 	if len(r.Points) > 0 {
 		d = len(r.Points[0].GD)
@@ -250,26 +213,20 @@ func trajWriteCSV(w io.Writer, r *verify.Result) error {
 		}
 	}
 	head = append(head, "error")
-	if err := cw.Write(head); err != nil {
-		return err
-	}
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	for _, pt := range r.Points {
-		row := []string{strconv.Itoa(pt.N), f(pt.T)}
+	rows := make([][]string, len(r.Points))
+	for k, pt := range r.Points {
+		row := make([]string, 0, len(head))
+		row = append(row, strconv.Itoa(pt.N), fmtFloat(pt.T))
 		for _, z := range pt.Flow {
-			row = append(row, f(real(z)))
+			row = append(row, fmtFloat(real(z)))
 		}
 		for _, z := range pt.Flow {
-			row = append(row, f(imag(z)))
+			row = append(row, fmtFloat(imag(z)))
 		}
 		for _, v := range pt.GD {
-			row = append(row, f(v))
+			row = append(row, fmtFloat(v))
 		}
-		row = append(row, f(pt.Error))
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+		rows[k] = append(row, fmtFloat(pt.Error))
 	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSV(c.stdout, head, rows)
 }

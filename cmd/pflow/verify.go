@@ -1,11 +1,8 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"regexp"
 	"runtime"
 	"text/tabwriter"
@@ -15,7 +12,11 @@ import (
 )
 
 func init() {
-	register("verify", command{summary: "run the verification suite: every flow against exact GD iterates (table or JSON; exit 1 on failure)", run: runVerify})
+	register("verify", command{
+		summary:  "run the verification suite: every flow against exact GD iterates (table or JSON; exit 1 on failure)",
+		synopsis: "[-run REGEX] [-json]",
+		define:   defineVerify,
+	})
 }
 
 // verifySuite returns the cases that pflow verify runs; tests replace it to
@@ -27,55 +28,45 @@ type verifyCaseJSON struct {
 	Problem   string  `json:"problem"`
 	Flow      string  `json:"flow"`
 	Check     string  `json:"check"`
-	Value     trajNum `json:"value"`
-	Threshold trajNum `json:"threshold"`
+	Value     jsonNum `json:"value"`
+	Threshold jsonNum `json:"threshold"`
 	Pass      bool    `json:"pass"`
 }
 
+// verifyJSON is the `verify -json` contract of docs/design.md.
 type verifyJSON struct {
 	Cases  []verifyCaseJSON `json:"cases"`
 	Passed int              `json:"passed"`
 	Failed int              `json:"failed"`
 }
 
-func runVerify(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 	runRe := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
-	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "pflow verify: "+format+"\n", a...)
-		return 2
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stdout, "usage: pflow verify [-run REGEX] [-json]")
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
-			return 0
+	return func(c *cli) int {
+		re, err := regexp.Compile(*runRe)
+		if err != nil {
+			return c.fail("malformed -run %q: %v", *runRe, oneLine(err.Error()))
 		}
-		return fail("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q", fs.Arg(0))
-	}
-	re, err := regexp.Compile(*runRe)
-	if err != nil {
-		return fail("malformed -run %q: %v", *runRe, err)
-	}
-	var cases []verify.Case
-	for _, c := range verifySuite() {
-		if re.MatchString(c.Name) {
-			cases = append(cases, c)
+		var cases []verify.Case
+		for _, vc := range verifySuite() {
+			if re.MatchString(vc.Name) {
+				cases = append(cases, vc)
+			}
 		}
+		if len(cases) == 0 {
+			return c.fail("no case matches -run %q", *runRe)
+		}
+		return runVerify(c, cases, *asJSON)
 	}
-	if len(cases) == 0 {
-		return fail("no case matches -run %q", *runRe)
-	}
+}
+
+func runVerify(c *cli, cases []verify.Case, asJSON bool) int {
+	stdout, stderr := c.stdout, c.stderr
 	start := time.Now()
 	done := 0
 	workers := runtime.GOMAXPROCS(0)
-	fmt.Fprintf(stderr, "pflow verify: %d cases on %d workers\n", len(cases), workers)
+	c.warn("%d cases on %d workers", len(cases), workers)
 	outs := verify.Run(cases, workers, func(_ int, o verify.Outcome) {
 		done++
 		status := "ok"
@@ -92,16 +83,14 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 			failed++
 		}
 	}
-	if *asJSON {
+	if asJSON {
 		out := verifyJSON{Cases: make([]verifyCaseJSON, len(outs)), Passed: passed, Failed: failed}
 		for i, o := range outs {
 			out.Cases[i] = verifyCaseJSON{Name: o.Case.Name, Problem: o.Case.Problem, Flow: o.Case.Flow,
-				Check: o.Case.CheckName(), Value: trajNum(o.Value), Threshold: trajNum(o.Case.Threshold), Pass: o.Pass}
+				Check: o.Case.CheckName(), Value: jsonNum(o.Value), Threshold: jsonNum(o.Case.Threshold), Pass: o.Pass}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
-			fmt.Fprintf(stderr, "pflow verify: writing output: %v\n", err)
+		if err := writeJSON(stdout, out); err != nil {
+			c.warn("writing output: %v", err)
 			return 1
 		}
 	} else {
@@ -118,7 +107,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		tw.Flush()
 		fmt.Fprintf(stdout, "\n%d passed, %d failed\n", passed, failed)
 	}
-	fmt.Fprintf(stderr, "pflow verify: %d passed, %d failed in %.2f s\n", passed, failed, time.Since(start).Seconds())
+	c.warn("%d passed, %d failed in %.2f s", passed, failed, time.Since(start).Seconds())
 	if failed > 0 {
 		return 1
 	}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pflow-go/pflow/problems"
+)
+
+// watchProblem returns a copy of p whose gradients (one per GD step),
+// Hessian-vector products (Lanczos) and complex loss evaluations report
+// progress through pr.
+func watchProblem(p *problems.Problem, pr *progress) *problems.Problem {
+	q := *p
+	var grads, hvs, losses atomic.Int64
+	if g := p.Real.Grad; g != nil {
+		q.Real.Grad = func(dst, x []float64) {
+			g(dst, x)
+			pr.tick("%d gradients on %s (dimension %d)", grads.Add(1), p.Name, p.Dim)
+		}
+	}
+	if hv := p.Real.HessVec; hv != nil {
+		q.Real.HessVec = func(dst, x, v []float64) {
+			hv(dst, x, v)
+			pr.tick("%d Hessian-vector products on %s (dimension %d)", hvs.Add(1), p.Name, p.Dim)
+		}
+	}
+	if p.Complex != nil && p.Complex.Func != nil {
+		c := *p.Complex
+		f := c.Func
+		c.Func = func(x []complex128) complex128 {
+			defer pr.tick("%d losses of flow states on %s", losses.Add(1), p.Name)
+			return f(x)
+		}
+		q.Complex = &c
+	}
+	return &q
+}
+
+// progress prints throttled progress lines on stderr: nothing during the
+// first delay (short runs stay quiet), then at most one line per every.
+// It is safe for concurrent use.
+type progress struct {
+	w            io.Writer
+	prefix       string
+	delay, every time.Duration
+	mu           sync.Mutex
+	start, last  time.Time
+}
+
+func newProgress(w io.Writer, prefix string) *progress {
+	now := time.Now()
+	return &progress{w: w, prefix: prefix, delay: progressDelay, every: progressEvery, start: now, last: now.Add(progressDelay - progressEvery)}
+}
+
+// Progress throttling (variables so that tests can make every call print).
+var (
+	progressDelay = 2 * time.Second
+	progressEvery = time.Second
+)
+
+// due reports whether a line may be printed now; if so the caller must
+// print it (tick does).
+func (p *progress) due() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if now.Sub(p.last) < p.every {
+		return false
+	}
+	p.last = now
+	return true
+}
+
+// tick prints one line when due, with the elapsed time appended.
+func (p *progress) tick(format string, a ...any) {
+	if p == nil || !p.due() {
+		return
+	}
+	fmt.Fprintf(p.w, "%s"+format+" (%.0f s)\n", append(append([]any{p.prefix}, a...), time.Since(p.start).Seconds())...)
+}
