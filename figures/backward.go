@@ -14,7 +14,7 @@ import (
 )
 
 // Parameters of figure 9: the local (one-step) error of each flow on
-// log cosh θ from θ₀ = 0.5 at h = 0.4, 0.2, …, 0.4/2⁶ (docs/math.md lists the
+// log cosh θ from θ₀ = 0.5 at h = 0.4, 0.2, …, 0.4/2⁶ (docs/theory.md lists the
 // expected orders on this problem).
 const (
 	backwardProblem  = "logcosh"

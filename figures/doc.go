@@ -43,5 +43,5 @@
 // series, and its imaginary part or modulus where they tell the story. GD
 // iterates are dots, flows lines, in the same colours in every figure.
 // One unit of flow time is one GD step of length h: GD step n is compared with
-// the flow at t = n·h (docs/math.md).
+// the flow at t = n·h (docs/theory.md).
 package figures

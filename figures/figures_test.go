@@ -76,7 +76,7 @@ func TestQuadraticTrajectories(t *testing.T) {
 			if cv.Flow != "pf" {
 				continue
 			}
-			// The PF is exact on quadratics: θ(nh) = θ_n (docs/math.md).
+			// The PF is exact on quadratics: θ(nh) = θ_n (docs/theory.md).
 			// Tolerance 1e-10: integration at rtol 1e-12 over at most
 			// 200 steps of a linear flow whose components shrink.
 			for n := 0; n <= c.n; n++ {
@@ -112,7 +112,7 @@ func logBranch(z float64) complex128 {
 }
 
 // TestRegimeRuns checks figure 4: GD is (1 − hλ)^n exactly up to round-off,
-// the regimes are those of docs/math.md's table, and the PF's modulus is
+// the regimes are those of docs/theory.md's table, and the PF's modulus is
 // |1 − hλ|^(t/h).
 func TestRegimeRuns(t *testing.T) {
 	runs, err := NewRegimeRuns(10)
@@ -173,7 +173,7 @@ func TestPhiCurve(t *testing.T) {
 	}
 }
 
-// TestLogcoshBranch checks figure 5 against the numbers of docs/math.md:
+// TestLogcoshBranch checks figure 5 against the numbers of docs/theory.md:
 // from θ₀ = 0.1 at h = 1.5 the branch-continued PF is within 4e−4 of GD
 // after one step, and the principal-branch PF lands near 0 + 0.05i instead of
 // GD's −0.0495.
@@ -212,7 +212,7 @@ func TestLogcoshBranch(t *testing.T) {
 }
 
 // TestBackwardErrors checks figure 9: the table holds verify.LocalOrder's
-// numbers and the slopes are the orders of docs/math.md.
+// numbers and the slopes are the orders of docs/theory.md.
 func TestBackwardErrors(t *testing.T) {
 	ords, err := BackwardErrors()
 	if err != nil {

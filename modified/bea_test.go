@@ -67,7 +67,7 @@ func checkOrders(t *testing.T, label string, errs []float64, want float64) {
 }
 
 // The flow of order q reproduces one GD step up to O(h^(q+2)): observed
-// orders 2/3/4/5 for ngf/igr/bea3/bea4 (docs/math.md) on the paper's 1-D
+// orders 2/3/4/5 for ngf/igr/bea3/bea4 (docs/theory.md) on the paper's 1-D
 // local-error problems from θ0 = 0.5 and on two multi-dimensional problems
 // where H, D³E[g,g] and D³E[g,Hg] point in different directions (which
 // tests the split of the order-3 terms, invisible in 1-D).

@@ -4,7 +4,7 @@
 // with its non-principal correction, and the modified flows of heavy-ball
 // momentum, of SGD with random reshuffling and of two-player games.
 //
-// Notation (docs/math.md): loss E, gradient g = ∇E, Hessian H = ∇²E,
+// Notation (docs/theory.md): loss E, gradient g = ∇E, Hessian H = ∇²E,
 // D³E[u,v] the third derivative contracted with two vectors, learning rate
 // h. One GD step is flow time h: a flow θ(t) is compared with the GD
 // iterate θ_n at t = n·h.
@@ -15,7 +15,7 @@
 // holomorphic losses, complex128 (where the principal flow lives), and
 // returns the iterates with their losses, gradient norms and rates.
 // GDSettings adds a per-step learning-rate rule (for example the
-// drift-adjusted rate of docs/math.md) and heavy-ball momentum. Overflow
+// drift-adjusted rate of docs/theory.md) and heavy-ball momentum. Overflow
 // or NaN stops the run with an error wrapping ErrDiverged that names the
 // step, together with the iterates computed before it. GDStep is one step
 // into a destination.

@@ -110,7 +110,7 @@ func newCubic() *Problem {
 	return &Problem{
 		Name:        "cubic",
 		Description: "E(θ) = θ²/2 + θ³/3: minimum at 0 (E″ = 1), maximum at −1 (E = 1/6); GD and its flows diverge for θ < −1.",
-		Source:      "Rosca, Wu, Qin, Dherin, TMLR 2023 (arXiv 2302.01952): local-error study problem; see docs/math.md",
+		Source:      "Rosca, Wu, Qin, Dherin, TMLR 2023 (arXiv 2302.01952): local-error study problem; see docs/theory.md",
 		Dim:         1, X0: []float64{0.5},
 		Real: funcs1D(cubicEval[float64]), Complex: &c,
 		Minima: []Point{{X: []float64{0}, E: 0, Kind: Minimum, Inertia: Inertia{Pos: 1}}},
@@ -123,7 +123,7 @@ func newQuartic() *Problem {
 	return &Problem{
 		Name:        "quartic",
 		Description: "E(θ) = θ⁴/4 + θ²/2: convex, single minimum at 0 with E″ = 1 + 3θ².",
-		Source:      "Rosca, Wu, Qin, Dherin, TMLR 2023 (arXiv 2302.01952): local-error study problem; see docs/math.md",
+		Source:      "Rosca, Wu, Qin, Dherin, TMLR 2023 (arXiv 2302.01952): local-error study problem; see docs/theory.md",
 		Dim:         1, X0: []float64{0.5},
 		Real: funcs1D(quarticEval[float64]), Complex: &c,
 		Minima: []Point{{X: []float64{0}, E: 0, Kind: Minimum, Inertia: Inertia{Pos: 1}}},
@@ -136,7 +136,7 @@ func newLogcosh() *Problem {
 		Name: "logcosh",
 		Description: "E(θ) = log cosh θ: convex, E″ = sech²θ ≤ 1, minimum at 0. The complex extension is " +
 			"holomorphic in the strip |Im θ| < π/2 (tanh has poles at ±iπ/2).",
-		Source: "Rosca, Wu, Qin, Dherin, TMLR 2023 (arXiv 2302.01952); branch-continuation example of docs/math.md",
+		Source: "Rosca, Wu, Qin, Dherin, TMLR 2023 (arXiv 2302.01952); branch-continuation example of docs/theory.md",
 		Dim:    1, X0: []float64{0.5},
 		Real: funcs1D(logcoshEval[float64]), Complex: &c,
 		Minima: []Point{{X: []float64{0}, E: 0, Kind: Minimum, Inertia: Inertia{Pos: 1}}},

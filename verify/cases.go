@@ -86,7 +86,7 @@ func Suite() []Case {
 		Check:    CheckMaxError, AtLeast: true, Threshold: 0.05,
 		About: "the principal branch jumps at the cut: the PF lands near 0.05i instead of −0.0495"})
 
-	// The limit of the continued PF (docs/math.md): at h = 2.5 GD settles
+	// The limit of the continued PF (docs/theory.md): at h = 2.5 GD settles
 	// on the period-2 orbit ±θ* with θ* = 1.25·tanh θ* ≈ 0.888015, while the
 	// PF leaves the real axis for the pole of tanh at −iπ/2.
 	add(Case{Name: "branch/logcosh/h=2.5/gd", Problem: "logcosh", Flow: GD, H: 2.5, N: 40, Ref: []float64{0.888015},

@@ -41,7 +41,7 @@ func quadFlowExact(rate func(lam float64) float64, t float64, x0 []float64) []fl
 }
 
 // The BEA flows of GD on a quadratic are linear with the rates of
-// docs/math.md: NGF λ, IGR λ + hλ²/2, BEA3 λ + hλ²/2 + h²λ³/3 (D³E = 0).
+// docs/theory.md: NGF λ, IGR λ + hλ²/2, BEA3 λ + hλ²/2 + h²λ³/3 (D³E = 0).
 func beaRate(order int, h float64) func(float64) float64 {
 	return func(l float64) float64 {
 		r := l
@@ -136,7 +136,7 @@ func TestComparePFExactAllRegimes(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s h=%v: %v", c.spec, c.h, err)
 		}
-		// PF = GD at every t = nh (docs/math.md); what remains is the
+		// PF = GD at every t = nh (docs/theory.md); what remains is the
 		// integrator's error at rtol 1e-12 over amplitudes up to ~5.
 		if r.MaxError > 1e-10 {
 			t.Errorf("%s h=%v: PF max distance %v", c.spec, c.h, r.MaxError)
@@ -175,7 +175,7 @@ func TestIntegratorErrorEstimate(t *testing.T) {
 	}
 }
 
-// The continued PF on log cosh at h = 1.5 from 0.1 (docs/math.md): within
+// The continued PF on log cosh at h = 1.5 from 0.1 (docs/theory.md): within
 // 4e-4 of GD after one step, with a small imaginary part, and the flow's
 // loss is the holomorphic extension at the complex state.
 func TestCompareBranchContinuation(t *testing.T) {
@@ -185,7 +185,7 @@ func TestCompareBranchContinuation(t *testing.T) {
 		t.Fatal(err)
 	}
 	if e := r.Points[1].Error; e > 4e-4 || e < 1e-5 {
-		t.Errorf("one-step distance %v, docs/math.md measured < 4e-4", e)
+		t.Errorf("one-step distance %v, docs/theory.md measured < 4e-4", e)
 	}
 	if r.MaxError > 1e-3 {
 		t.Errorf("max distance over 12 steps %v", r.MaxError)

@@ -65,7 +65,7 @@ func checkLadder(h0 float64, halvings int) error {
 // h0/2^halvings it compares θ_flow(h) with the first GD iterate θ_1 from
 // x0 (nil: p.X0) and fits the slope of log error against log h. A flow
 // whose local error is O(h^{p+1}) has Slope ≈ p+1 (NGF 2, IGR 3, BEA3 4,
-// PF 3, PF with the non-principal term 4; docs/math.md).
+// PF 3, PF with the non-principal term 4; docs/theory.md).
 //
 // A rung whose error is at the round-off level (64·eps·‖θ_1‖) or below
 // ten times the integrator's estimated error (a flow exact on the
