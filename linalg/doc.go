@@ -56,10 +56,16 @@
 // # Krylov methods
 //
 // LanczosEig (extreme eigenpairs of a symmetric operator), LanczosFunc
-// (f(A)v for symmetric A) and ArnoldiFunc (f(A)v for general complex A) use
-// full reorthogonalization and stop on an a-posteriori error estimate
-// (KrylovSettings.Tol). SLQ is stochastic Lanczos quadrature for spectral
-// densities (Ghorbani, Krishnan, Xiao, ICML 2019).
+// (f(A)v for real symmetric A) and ArnoldiFunc (f(A)v for general complex
+// A) use full reorthogonalization; ComplexSymFunc (f(A)v for complex
+// symmetric A, Aᵀ = A) uses the three-term complex symmetric Lanczos
+// recurrence and falls back to Arnoldi on a breakdown. The f(A)v methods
+// stop on an a-posteriori estimate of the error of the returned
+// approximation (KrylovSettings.Tol). The Krylov type holds their
+// workspace: its LanczosFuncTo, ArnoldiFuncTo and ComplexSymFuncTo allocate
+// nothing once the workspace has reached the sizes needed. SLQ is
+// stochastic Lanczos quadrature for spectral densities (Ghorbani,
+// Krishnan, Xiao, ICML 2019).
 //
 // # Errors
 //

@@ -336,3 +336,355 @@ func TestSLQ(t *testing.T) {
 }
 
 var long = flag.Bool("linalg.long", false, "run the long linalg checks (EigenSym at d = 2000)")
+
+// csymTestMatrix returns the complex symmetric A = B + 0.3i·C of
+// TestArnoldiFunc (B the benchmarks matrix, C random symmetric with norm
+// about 0.3) and a random complex start vector.
+func csymTestMatrix(d int, seed uint64) (a []complex128, op COperator, v []complex128) {
+	b, _, _ := benchMatrix(d)
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	a = make([]complex128, d*d)
+	for i := 0; i < d; i++ {
+		for j := i; j < d; j++ {
+			c := 0.3 * rng.NormFloat64() / math.Sqrt(float64(d))
+			a[i*d+j] = complex(b[i*d+j], c)
+			a[j*d+i] = a[i*d+j]
+		}
+	}
+	op = func(dst, x []complex128) {
+		for i := 0; i < d; i++ {
+			dst[i] = Dot(a[i*d:i*d+d], x)
+		}
+	}
+	v = make([]complex128, d)
+	for i := range v {
+		v[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+	}
+	return a, op, v
+}
+
+func relDiff(got, want []complex128) float64 {
+	diff := make([]complex128, len(got))
+	for i := range diff {
+		diff[i] = got[i] - want[i]
+	}
+	return Norm2(diff) / Norm2(want)
+}
+
+// The complex symmetric Lanczos process agrees with the dense
+// V f(Λ) V⁻¹ v of CEig for f = φ(h·) (analytic on the spectrum) and for
+// exp, and with Arnoldi, using fewer operations per step.
+func TestComplexSymFunc(t *testing.T) {
+	for _, d := range []int{50, 200} {
+		a, op, v := csymTestMatrix(d, 19)
+		var e CEig
+		if err := e.FactorizeSymmetric(a, d); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name string
+			f    func(complex128) complex128
+		}{{"phi", func(z complex128) complex128 { return Phi(0.5 * z) }}, {"exp", func(z complex128) complex128 { return cmplx.Exp(-3 * z) }}} {
+			ref := make([]complex128, d)
+			e.ApplyFunc(ref, v, c.f)
+			got := make([]complex128, d)
+			st, err := ComplexSymFunc(got, op, v, c.f, &KrylovSettings{Tol: 1e-12})
+			if err != nil {
+				t.Fatalf("d=%d %s: %v", d, c.name, err)
+			}
+			arn := make([]complex128, d)
+			sta, err := ArnoldiFunc(arn, op, v, c.f, &KrylovSettings{Tol: 1e-12})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reo := make([]complex128, d)
+			str, err := ComplexSymFunc(reo, op, v, c.f, &KrylovSettings{Tol: 1e-12, Reorth: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, relr := relDiff(got, ref), relDiff(reo, ref)
+			t.Logf("d=%d %s: complex symmetric Lanczos %d products (estimate %.2g, error %.2g); with Reorth %d (error %.2g); Arnoldi %d (error %.2g)",
+				d, c.name, st.MatVecs, st.ErrEst, rel, str.MatVecs, relr, sta.MatVecs, relDiff(arn, ref))
+			// Tol 1e-12, plus the dense reference's cond(V)·ε (≈ 1e-14
+			// here, V being nearly orthogonal for this mildly non-normal
+			// matrix): 1e-11 leaves a factor 10 for the estimate.
+			if rel > 1e-11 || relr > 1e-11 {
+				t.Errorf("d=%d %s: relative error %.3g (Reorth: %.3g)", d, c.name, rel, relr)
+			}
+		}
+	}
+}
+
+// A start vector with vᵀv = 0 breaks the complex symmetric process down at
+// once; the computation falls back to Arnoldi and is still right. So is a
+// run that exhausts MaxIter.
+func TestComplexSymFuncFallback(t *testing.T) {
+	const d = 50
+	a, op, v := csymTestMatrix(d, 7)
+	v[0], v[1] = 1, 1i // vᵀv = 0 needs the rest zero
+	for i := 2; i < d; i++ {
+		v[i] = 0
+	}
+	if z := Dot(v, v); z != 0 {
+		t.Fatalf("vᵀv = %v", z)
+	}
+	var e CEig
+	if err := e.FactorizeSymmetric(a, d); err != nil {
+		t.Fatal(err)
+	}
+	f := func(z complex128) complex128 { return Phi(0.5 * z) }
+	ref := make([]complex128, d)
+	e.ApplyFunc(ref, v, f)
+	got := make([]complex128, d)
+	st, err := ComplexSymFunc(got, op, v, f, &KrylovSettings{Tol: 1e-12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel := relDiff(got, ref); rel > 1e-11 {
+		t.Errorf("breakdown at the start: relative error %.3g (%+v)", rel, st)
+	}
+	// MaxIter = 3 cannot reach 1e-12: both the complex symmetric run and
+	// the Arnoldi one spend their 3 products and report it.
+	_, _, v = csymTestMatrix(d, 7)
+	st, err = ComplexSymFunc(got, op, v, f, &KrylovSettings{Tol: 1e-12, MaxIter: 3})
+	if !errors.Is(err, ErrNoConvergence) || st.MatVecs != 6 {
+		t.Errorf("MaxIter 3: err = %v, %d products, want ErrNoConvergence after 6", err, st.MatVecs)
+	}
+}
+
+// A Krylov workspace reused across orders, functions and methods gives
+// bit-for-bit the results of fresh calls (no state leaks between calls),
+// and allocates nothing once it has seen the sizes.
+func TestKrylovWorkspace(t *testing.T) {
+	var k Krylov
+	type call func(k *Krylov) []complex128
+	var calls []call
+	for _, d := range []int{60, 30} {
+		a, _, lam := benchMatrix(d)
+		op := denseOp(a, d)
+		vr := make([]float64, d)
+		for i := range vr {
+			vr[i] = math.Sin(float64(i + 1))
+		}
+		for _, hl := range []float64{0.5, 1.5} {
+			h := hl / lam[d-1]
+			f := func(x float64) complex128 { return Phi(complex(h*x, 0)) }
+			calls = append(calls, func(k *Krylov) []complex128 {
+				dst := make([]complex128, d)
+				if k == nil {
+					_, _ = LanczosFunc(dst, op, vr, f, &KrylovSettings{Tol: 1e-12})
+				} else {
+					_, _ = k.LanczosFuncTo(dst, op, vr, f, &KrylovSettings{Tol: 1e-12})
+				}
+				return dst
+			})
+		}
+		_, cop, v := csymTestMatrix(d, 3)
+		fc := func(z complex128) complex128 { return Phi(0.5 * z) }
+		calls = append(calls, func(k *Krylov) []complex128 {
+			dst := make([]complex128, d)
+			if k == nil {
+				_, _ = ArnoldiFunc(dst, cop, v, fc, nil)
+			} else {
+				_, _ = k.ArnoldiFuncTo(dst, cop, v, fc, nil)
+			}
+			return dst
+		}, func(k *Krylov) []complex128 {
+			dst := make([]complex128, d)
+			if k == nil {
+				_, _ = ComplexSymFunc(dst, cop, v, fc, nil)
+			} else {
+				_, _ = k.ComplexSymFuncTo(dst, cop, v, fc, nil)
+			}
+			return dst
+		})
+	}
+	for round := 0; round < 2; round++ {
+		for i, c := range calls {
+			want := c(nil)
+			got := c(&k)
+			if !slices.Equal(got, want) {
+				t.Errorf("round %d call %d: reused workspace differs from a fresh one", round, i)
+			}
+		}
+	}
+	// Allocations: the same call twice on a warm workspace (with an
+	// operator that does not allocate itself).
+	const d = 200
+	a, _, lam := benchMatrix(d)
+	op := func(dst, x []float64) {
+		for i := range dst {
+			dst[i] = Dot(a[i*d:i*d+d], x)
+		}
+	}
+	vr := make([]float64, d)
+	for i := range vr {
+		vr[i] = 1
+	}
+	h := 1.5 / lam[d-1]
+	f := func(x float64) complex128 { return Phi(complex(h*x, 0)) }
+	dst := make([]complex128, d)
+	set := &KrylovSettings{Tol: 1e-10}
+	_, cop, v := csymTestMatrix(d, 5)
+	fc := func(z complex128) complex128 { return Phi(0.5 * z) }
+	for name, run := range map[string]func(){
+		"lanczos": func() { _, _ = k.LanczosFuncTo(dst, op, vr, f, set) },
+		"arnoldi": func() { _, _ = k.ArnoldiFuncTo(dst, cop, v, fc, set) },
+		"csym":    func() { _, _ = k.ComplexSymFuncTo(dst, cop, v, fc, set) },
+		"csym+reorth": func() {
+			_, _ = k.ComplexSymFuncTo(dst, cop, v, fc, &KrylovSettings{Tol: 1e-10, Reorth: true})
+		},
+	} {
+		run()
+		if n := testing.AllocsPerRun(3, run); n != 0 {
+			t.Errorf("%s: %v allocations per call on a warm workspace", name, n)
+		}
+	}
+}
+
+// The error estimate of the stopping rule: on the differences of a
+// geometric sequence with ratio r per interval the error of the newest
+// iterate is d·r/(1 − r), credited within [0.1, 10]·d.
+func TestConvMonEstimate(t *testing.T) {
+	for _, c := range []struct{ r, fac float64 }{{0.5, 1}, {0.2, 0.25}, {0.01, 0.1}, {0.95, 10}, {1.5, 10}} {
+		var cm convMon
+		if e := cm.estimate(1, 2); e != 10 {
+			t.Errorf("first difference: estimate %v, want 10", e)
+		}
+		// Difference c.r over an interval of the same length.
+		if e := cm.estimate(c.r, 2); math.Abs(e-c.fac*c.r) > 1e-15 {
+			t.Errorf("r = %v: estimate %v, want %v", c.r, e, c.fac*c.r)
+		}
+	}
+	// Unequal intervals: the ratio 0.5 of differences over intervals of 2
+	// then 4 steps is scaled to the longer interval, r = 0.5² = 0.25, so
+	// the estimate is 0.5·0.25/0.75.
+	var cm convMon
+	cm.estimate(1, 2)
+	got := cm.estimate(0.5, 4)
+	want := 0.5 * 0.25 / 0.75
+	if math.Abs(got-want) > 1e-15 {
+		t.Errorf("unequal intervals: %v, want %v", got, want)
+	}
+}
+
+// KrylovTol means the relative accuracy of the result: over tolerances
+// from 1e-3 to 1e-12 the error of each method against the dense
+// reference stays within a small factor of the tolerance, for φ(h·)
+// analytic on the spectrum and (real symmetric case) with the logarithmic
+// singularity hλ = 1 inside it.
+func TestKrylovTolMeaning(t *testing.T) {
+	const d = 300
+	a, _, lam := benchMatrix(d)
+	op := denseOp(a, d)
+	var es SymEig
+	if err := es.Factorize(a, d); err != nil {
+		t.Fatal(err)
+	}
+	v := make([]float64, d)
+	for i := range v {
+		v[i] = math.Cos(float64(3 * i))
+	}
+	cv := ToComplex(make([]complex128, d), v)
+	ca, cop, w := csymTestMatrix(d, 29)
+	var ec CEig
+	if err := ec.FactorizeSymmetric(ca, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, hl := range []float64{0.9, 1.5} {
+		h := hl / lam[d-1]
+		f := func(x float64) complex128 { return Phi(complex(h*x, 0)) }
+		fc := func(z complex128) complex128 { return Phi(complex(h, 0) * z) }
+		coef := make([]complex128, d)
+		for j, l := range es.Values() {
+			coef[j] = f(l)
+		}
+		refR := make([]complex128, d)
+		es.ApplyDiagC(refR, cv, coef)
+		refC := make([]complex128, d)
+		ec.ApplyFunc(refC, w, fc)
+		for _, tol := range []float64{1e-3, 1e-6, 1e-9, 1e-12} {
+			set := &KrylovSettings{Tol: tol, MaxIter: d}
+			got := make([]complex128, d)
+			var k Krylov
+			check := func(name string, st KrylovStats, err error, ref []complex128) {
+				if err != nil {
+					t.Fatalf("hλmax=%v tol=%g %s: %v", hl, tol, name, err)
+				}
+				e := relDiff(got, ref)
+				t.Logf("hλmax=%v tol=%g %s: %d products, estimate %.2g, error %.2g", hl, tol, name, st.MatVecs, st.ErrEst, e)
+				// The estimate credits the observed convergence rate with
+				// at most one digit; a factor 10 over the tolerance
+				// allows for one interval of a non-geometric convergence.
+				// The floor 1e-13 is the dense reference's own accuracy.
+				if e > 10*tol+1e-13 {
+					t.Errorf("hλmax=%v tol=%g %s: error %.3g", hl, tol, name, e)
+				}
+			}
+			st, err := k.LanczosFuncTo(got, op, v, f, set)
+			check("lanczos", st, err, refR)
+			if hl > 1 {
+				continue // the complex test matrix's φ is analytic there only for hλ < 1
+			}
+			st, err = k.ArnoldiFuncTo(got, cop, w, fc, set)
+			check("arnoldi", st, err, refC)
+			st, err = k.ComplexSymFuncTo(got, cop, w, fc, set)
+			check("csym", st, err, refC)
+			set.Reorth = true
+			st, err = k.ComplexSymFuncTo(got, cop, w, fc, set)
+			check("csym+reorth", st, err, refC)
+		}
+	}
+}
+
+// BenchmarkKrylovFunc times φ(hA)v with hλ_max = 0.9 for the d = 1000
+// benchmarks matrix (real symmetric, LanczosFuncTo) and for the d = 1000
+// complex symmetric matrix of csymTestMatrix (ArnoldiFuncTo and
+// ComplexSymFuncTo), Tol = 1e-10, on a reused workspace, with products by
+// plain loops (no allocation): allocs/op shows the workspace's.
+func BenchmarkKrylovFunc(b *testing.B) {
+	const d = 1000
+	a, _, lam := benchMatrix(d)
+	op := func(dst, x []float64) {
+		for i := range dst {
+			dst[i] = Dot(a[i*d:i*d+d], x)
+		}
+	}
+	v := make([]float64, d)
+	for i := range v {
+		v[i] = 1
+	}
+	h := 0.9 / lam[d-1]
+	f := func(x float64) complex128 { return Phi(complex(h*x, 0)) }
+	_, cop, w := csymTestMatrix(d, 31)
+	fc := func(z complex128) complex128 { return Phi(complex(h, 0) * z) }
+	dst := make([]complex128, d)
+	set := &KrylovSettings{Tol: 1e-10}
+	for _, c := range []struct {
+		name string
+		run  func(k *Krylov) (KrylovStats, error)
+	}{
+		{"lanczos", func(k *Krylov) (KrylovStats, error) { return k.LanczosFuncTo(dst, op, v, f, set) }},
+		{"arnoldi", func(k *Krylov) (KrylovStats, error) { return k.ArnoldiFuncTo(dst, cop, w, fc, set) }},
+		{"csym", func(k *Krylov) (KrylovStats, error) { return k.ComplexSymFuncTo(dst, cop, w, fc, set) }},
+		{"csym+reorth", func(k *Krylov) (KrylovStats, error) {
+			return k.ComplexSymFuncTo(dst, cop, w, fc, &KrylovSettings{Tol: 1e-10, Reorth: true})
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var k Krylov
+			st, err := c.run(&k) // warm the workspace
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				var err error
+				if st, err = c.run(&k); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(st.MatVecs), "matvecs/op")
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package modified
 
 import (
+	"math"
 	"testing"
 )
 
@@ -70,4 +71,51 @@ func FuzzPFEval(f *testing.F) {
 
 func cmplxIsNaNOrInf(z complex128) bool {
 	return z != z || real(z)-real(z) != 0 || imag(z)-imag(z) != 0
+}
+
+// Evaluations of the Krylov back-end do not allocate after the first: the
+// Lanczos and complex symmetric Lanczos workspaces and the branch-state
+// buffers are kept between evaluations (benchquad's products and the
+// MLP's, which take their workspaces from a sync.Pool, allocate nothing).
+func TestPFKrylovEvalNoAlloc(t *testing.T) {
+	for _, c := range []struct {
+		spec string
+		h    float64
+	}{{"benchquad:d=200", 1.8}, {"mlp:n=6,in=3,hidden=4,out=2,seed=2", 1}} {
+		p := pfProblem(t, c.spec)
+		xr := make([]float64, p.Dim)
+		xc := make([]complex128, p.Dim)
+		for i, v := range p.X0 {
+			xr[i] = v
+			xc[i] = complex(v, 0.05*math.Sin(float64(i)))
+		}
+		pf, err := NewPF[complex128](p, c.h, &Options{Backend: BackendKrylov, KrylovMaxIter: p.Dim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := make([]complex128, p.Dim)
+		for _, y := range [][]complex128{pfC(xr), xc} {
+			if err := pf.Eval(dst, y); err != nil {
+				t.Fatal(err)
+			}
+			pf.Commit(0, y)
+			if a := testing.AllocsPerRun(5, func() { _ = pf.Eval(dst, y) }); a != 0 {
+				t.Errorf("%s complex flow at %v…: %v allocations per evaluation", c.spec, y[0], a)
+			}
+			if a := testing.AllocsPerRun(5, func() { pf.Commit(0, y) }); a != 0 {
+				t.Errorf("%s complex flow, Commit at %v…: %v allocations", c.spec, y[0], a)
+			}
+		}
+		pr, err := NewPF[float64](p, c.h*0.5, &Options{Backend: BackendKrylov, KrylovMaxIter: p.Dim})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dr := make([]float64, p.Dim)
+		if err := pr.Eval(dr, xr); err != nil {
+			t.Fatal(err)
+		}
+		if a := testing.AllocsPerRun(5, func() { _ = pr.Eval(dr, xr) }); a != 0 {
+			t.Errorf("%s real flow: %v allocations per evaluation", c.spec, a)
+		}
+	}
 }

@@ -5,8 +5,10 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
+	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/problems"
 )
@@ -215,6 +217,142 @@ func BenchmarkPFRandomQuadratic(b *testing.B) {
 			}
 			b.ReportMetric(float64(sol.Stats.NFev), "nfev")
 			b.ReportMetric(math.Log10(worst(sol.Y)), "log10relerr")
+		})
+	}
+}
+
+// pfCountHVP returns a copy of p whose Hessian-vector products (real and
+// complex) increment *n.
+func pfCountHVP(p *problems.Problem, n *int) *problems.Problem {
+	q := *p
+	rf := p.Real
+	hv := rf.HessVec
+	rf.HessVec = func(dst, x, v []float64) { *n++; hv(dst, x, v) }
+	q.Real = rf
+	if p.Complex != nil {
+		cf := *p.Complex
+		chv := cf.HessVec
+		cf.HessVec = func(dst, x, v []complex128) { *n++; chv(dst, x, v) }
+		q.Complex = &cf
+	}
+	return &q
+}
+
+// pfKrylovCase is a point at which BenchmarkPFKrylov evaluates the Krylov
+// back-end, with a reference value of φ(hH)g.
+type pfKrylovCase struct {
+	name    string
+	p       *problems.Problem
+	h       float64
+	y       []complex128
+	ref     []complex128
+	maxIter int // Options.KrylovMaxIter
+}
+
+// pfKrylovCases builds the benchmark points: the default MLP (d = 2103)
+// at X0 (real) and at X0 + 0.05i·N(0, 1) (complex), h = 1.5/λ_max(X0);
+// benchquad:d=1000 (λ ∈ [0.01, 1]) at h = 1.8 at the real point (1, …, 1)
+// and at the complex point (1, …, 1) + 0.1i·N(0, 1). The references are
+// the generic Lanczos and Arnoldi approximations at Tol = 1e-13 for the
+// MLP and the exact Q diag(φ(hλ)) Q g for benchquad.
+func pfKrylovCases(tb testing.TB) []pfKrylovCase {
+	var cs []pfKrylovCase
+	rnd := rand.New(rand.NewPCG(41, 42))
+	mlp := pfProblem(tb, "mlp")
+	x0 := mlp.X0
+	lr, err := linalg.LanczosEig(func(dst, x []float64) { mlp.Real.HessVec(dst, x0, x) }, mlp.Dim, 1, linalg.Largest, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := 1.5 / lr.Values[0]
+	yr, yc := pfC(x0), pfC(x0)
+	for i := range yc {
+		yc[i] += complex(0, 0.05*rnd.NormFloat64())
+	}
+	// References by independent routes: Lanczos with full
+	// reorthogonalization at real θ, Arnoldi at complex θ, both at Tol 1e-13
+	// (accepted if they stall at rounding level above it, below 1e-12).
+	f := func(z complex128) complex128 { return linalg.Phi(complex(h, 0) * z) }
+	ks := &linalg.KrylovSettings{Tol: 1e-13, MaxIter: 400}
+	refR := make([]complex128, mlp.Dim)
+	gr := make([]float64, mlp.Dim)
+	mlp.Real.Grad(gr, x0)
+	if st, err := linalg.LanczosFunc(refR, func(dst, x []float64) { mlp.Real.HessVec(dst, x0, x) }, gr, func(x float64) complex128 { return f(complex(x, 0)) }, ks); err != nil && st.ErrEst > 1e-12 {
+		tb.Fatal(err)
+	}
+	cs = append(cs, pfKrylovCase{"mlp/real", mlp, h, yr, refR, 0})
+	refC := make([]complex128, mlp.Dim)
+	gc := make([]complex128, mlp.Dim)
+	mlp.Complex.Grad(gc, yc)
+	if st, err := linalg.ArnoldiFunc(refC, func(dst, x []complex128) { mlp.Complex.HessVec(dst, yc, x) }, gc, f, ks); err != nil && st.ErrEst > 1e-12 {
+		tb.Fatal(err)
+	}
+	cs = append(cs, pfKrylovCase{"mlp/complex", mlp, h, yc, refC, 0})
+	const d = 1000
+	bq := pfProblem(tb, fmt.Sprintf("benchquad:d=%d", d))
+	lam := problems.BenchEigenvalues(d)
+	u := problems.BenchVector(d)
+	hb := 1.8 / lam[d-1]
+	byr, byc := pfC(bq.X0), pfC(bq.X0)
+	for i := range byc {
+		byc[i] += complex(0, 0.1*rnd.NormFloat64())
+	}
+	// A = QΛQ with Q = I − 2uuᵀ: φ(hA)g = Q φ(hΛ) Q g, g = Ay.
+	house := func(x []complex128) {
+		var s complex128
+		for i := range x {
+			s += complex(u[i], 0) * x[i]
+		}
+		for i := range x {
+			x[i] -= 2 * s * complex(u[i], 0)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		y    []complex128
+	}{{"benchquad1000/real", byr}, {"benchquad1000/complex", byc}} {
+		ref := slices.Clone(c.y)
+		house(ref)
+		for i := range ref {
+			z := complex(hb*lam[i], 0)
+			ref[i] *= complex(lam[i], 0) * linalg.Phi(z)
+		}
+		house(ref)
+		cs = append(cs, pfKrylovCase{c.name, bq, hb, c.y, ref, d})
+	}
+	return cs
+}
+
+// BenchmarkPFKrylov measures one evaluation of the Krylov back-end of the
+// principal flow on the cases of pfKrylovCases, at the default KrylovTol
+// (1e-12; KrylovMaxIter = d for benchquad, whose φ(hλ) jumps at hλ = 1
+// in the middle of a dense spectrum), and reports the Hessian-vector
+// products per evaluation and 10¹² times the relative error against the
+// reference.
+func BenchmarkPFKrylov(b *testing.B) {
+	for _, c := range pfKrylovCases(b) {
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			p := pfCountHVP(c.p, &n)
+			pf, err := NewPF[complex128](p, c.h, &Options{Backend: BackendKrylov, KrylovMaxIter: c.maxIter})
+			if err != nil {
+				b.Fatal(err)
+			}
+			dst := make([]complex128, p.Dim)
+			if err := pf.Eval(dst, c.y); err != nil {
+				b.Fatal(err)
+			}
+			n = 0
+			iters := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := pf.Eval(dst, c.y); err != nil {
+					b.Fatal(err)
+				}
+				iters++
+			}
+			b.ReportMetric(float64(n)/float64(iters), "hvp/op")
+			b.ReportMetric(pfRelErr(dst, c.ref)*1e12, "relerr_x1e12")
 		})
 	}
 }

@@ -53,7 +53,7 @@ var pfBackends = []struct {
 
 // On the paper's toy E = θᵀdiag(1, 0.01)θ the GD iterate has the closed
 // form θ_n = ((1 − 2h)^n θ0₁, (1 − 0.02h)^n θ0₂); the principal flow must
-// reproduce it at t = nh (Rosca et al., TMLR 2023; docs/math.md,
+// reproduce it at t = nh (Rosca et al., TMLR 2023; docs/theory.md,
 // "Exactness on quadratics") in every regime: h = 0.5 (hλ = 1, the pole),
 // 0.9 (oscillating convergence), 1.0 (period two), 1.05 (divergence).
 func TestPFQuadratic2dMatchesGD(t *testing.T) {
@@ -267,7 +267,7 @@ func pfOneStepError(t *testing.T, p *problems.Problem, mk func(*problems.Problem
 
 // Local (one-step) errors of PF and PF + non-principal term on the
 // cubic, quartic and logcosh problems from θ0 = 0.5 shrink as h³ and h⁴
-// (docs/math.md: observed orders 3 and 4). The orders are the slopes of
+// (docs/theory.md: observed orders 3 and 4). The orders are the slopes of
 // log e against log h over h = 0.04 … 0.005 (stat-free: the mean of the
 // three successive log2 ratios), within ±0.15.
 func TestPFOneStepOrders(t *testing.T) {
@@ -292,10 +292,10 @@ func TestPFOneStepOrders(t *testing.T) {
 	}
 }
 
-// The branch-continuation example of docs/math.md: log cosh, θ0 = 0.1,
+// The branch-continuation example of docs/theory.md: log cosh, θ0 = 0.1,
 // h = 1.5 (hλ = 1.485 > 1, so the PF leaves ℝ). GD by its closed map
 // θ − h tanh θ. The continued PF stays within 1e-3 of GD at every n ≤ 12
-// (math.md: 4e-4 after one step, then decaying with the iterates). The
+// (docs/theory.md: 4e-4 after one step, then decaying with the iterates). The
 // principal branch flips from +iπ to −iπ when Im θ changes sign and lands
 // near 0 + 0.05i instead of −0.0495: it is integrated with fixed RK4 steps
 // (1000 per GD step), because its right-hand side is discontinuous and
@@ -334,7 +334,7 @@ func TestPFBranchContinuationLogcosh(t *testing.T) {
 		}
 	}
 	if e := cmplx.Abs(sol.Y[1][0] - complex(gd[1], 0)); e > 4e-4 {
-		t.Errorf("continued PF after one step: error %.3g, math.md says < 4e-4", e)
+		t.Errorf("continued PF after one step: error %.3g, docs/theory.md says < 4e-4", e)
 	}
 
 	prin, err := NewPF[complex128](p, h, &Options{PrincipalBranch: true})
@@ -349,7 +349,7 @@ func TestPFBranchContinuationLogcosh(t *testing.T) {
 		t.Errorf("principal PF: n=1 error %.3g, expected a departure from GD", e)
 	}
 	if d := cmplx.Abs(psol.Y[1][0] - 0.05i); d > 2e-3 {
-		t.Errorf("principal PF: θ(h) = %v, math.md says near 0 + 0.05i", psol.Y[1][0])
+		t.Errorf("principal PF: θ(h) = %v, docs/theory.md says near 0 + 0.05i", psol.Y[1][0])
 	}
 	far := 0
 	for n := 1; n <= nSteps; n++ {
@@ -824,5 +824,101 @@ func TestPFKrylovTolerance(t *testing.T) {
 	got := make([]float64, p.Dim)
 	if err := kr.Eval(got, p.X0); !errors.Is(err, ErrComplexFlow) {
 		t.Errorf("real Krylov flow with hλ_max = 1.5: err = %v", err)
+	}
+}
+
+// The Krylov back-end agrees with the dense one at complex θ, where the
+// Hessian is complex symmetric (complex symmetric Lanczos) or real
+// (quadratics: two real Lanczos runs), with hλ_max = 1.5 so that the
+// logarithm is complex, and at real θ (real Lanczos).
+func TestPFKrylovMatchesDenseComplex(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(8, 9))
+	for _, c := range []struct {
+		spec string
+		im   float64 // size of the imaginary part of θ
+	}{{"mlp:n=20,in=5,hidden=20,out=3,seed=4", 0.05}, {"mlp:n=6,in=3,hidden=4,out=2,seed=2", 0.2}, {"benchquad:d=300", 0.3}, {"rosenbrock", 0.1}} {
+		p := pfProblem(t, c.spec)
+		n := p.Dim
+		yr := make([]float64, n)
+		for i := range yr {
+			yr[i] = p.X0[i] + 0.3*rnd.NormFloat64()
+		}
+		hr := make([]float64, n*n)
+		p.Real.Hess(hr, yr)
+		var e linalg.SymEig
+		if err := e.Factorize(hr, n); err != nil {
+			t.Fatal(err)
+		}
+		h := 1.5 / e.Values()[n-1]
+		for _, im := range []float64{0, c.im} {
+			y := make([]complex128, n)
+			for i := range y {
+				y[i] = complex(yr[i], im*rnd.NormFloat64())
+			}
+			dense, err := NewPF[complex128](p, h, &Options{Backend: BackendDense})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kry, err := NewPF[complex128](p, h, &Options{Backend: BackendKrylov, KrylovMaxIter: n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := make([]complex128, n), make([]complex128, n)
+			if err := dense.Eval(a, y); err != nil {
+				t.Fatal(err)
+			}
+			if err := kry.Eval(b, y); err != nil {
+				t.Fatalf("%s im=%v: %v", c.spec, im, err)
+			}
+			d := pfRelErr(b, a)
+			t.Logf("%s (d = %d) im=%v: Krylov vs dense %.3g", c.spec, n, im, d)
+			// KrylovTol 1e-12 (default) plus the dense route's
+			// cond(V)·ε·max|φ| (≈ 1e-13 at complex θ): 1e-10 leaves a
+			// factor of about 100 for the a-posteriori estimate.
+			if d > 1e-10 {
+				t.Errorf("%s im=%v: Krylov vs dense: relative difference %.3g", c.spec, im, d)
+			}
+		}
+	}
+}
+
+// Along a trajectory that leaves ℝ^D (tanh MLP, hλ_max = 1.5 at the start,
+// 10 GD steps, DOP853 at rtol 1e-9) the Krylov back-end, with its Ritz-value
+// branch continuation, follows the dense back-end.
+func TestPFKrylovTrajectoryMatchesDense(t *testing.T) {
+	p := pfProblem(t, "mlp:n=6,in=3,hidden=4,out=2,seed=2")
+	n := p.Dim
+	hr := make([]float64, n*n)
+	p.Real.Hess(hr, p.X0)
+	var e linalg.SymEig
+	if err := e.Factorize(hr, n); err != nil {
+		t.Fatal(err)
+	}
+	h := 1.5 / e.Values()[n-1]
+	var sols [2]*ode.Solution[complex128]
+	for i, be := range []Backend{BackendDense, BackendKrylov} {
+		pf, err := NewPF[complex128](p, h, &Options{Backend: be})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sols[i], err = pf.Solve(10*h, pfC(p.X0), ode.DOP853, &ode.Settings[complex128]{RTol: 1e-9, ATol: 1e-11, TEval: pfGDTimes(h, 10)})
+		if err != nil {
+			t.Fatalf("backend %d: %v", be, err)
+		}
+	}
+	for k := range sols[0].Y {
+		// Both solutions carry the integrator's error (rtol 1e-9), but
+		// with right-hand sides equal to 1e-12 they take the same steps
+		// and differ by far less; 1e-8 bounds the integration error.
+		if d := pfRelErr(sols[1].Y[k], sols[0].Y[k]); d > 1e-8 {
+			t.Errorf("GD step %d: Krylov vs dense %.3g", k, d)
+		}
+	}
+	var im float64
+	for _, z := range sols[0].Y[10] {
+		im = math.Max(im, math.Abs(imag(z)))
+	}
+	if im < 1e-6 {
+		t.Errorf("the flow stayed real (max |Im θ| = %g): the test does not exercise complex θ", im)
 	}
 }
