@@ -359,7 +359,11 @@ func (w *expWork[T]) freeze(l *expLin, y []complex128, commit bool) error {
 	copy(l.y, y)
 	n := w.n
 	if l.krylov {
-		l.kr = isRealVec(y)
+		// A constant Hessian is real at every θ: two real Lanczos runs
+		// (on Re v and Im v) avoid Arnoldi's Ritz values with round-off
+		// imaginary parts, which would pick the log branch at random for
+		// hλ > 1.
+		l.kr = isRealVec(y) || pf.p.ConstantHessian
 		for i, v := range y {
 			l.kyr[i] = real(v)
 		}
