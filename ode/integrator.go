@@ -167,7 +167,12 @@ func NewIntegrator[T linalg.Scalar](f Func[T], t0, t1 float64, y0 []T, m *Tablea
 	it.eval(it.k[0], t0, it.yEnd)
 	it.k1Valid = true
 	if !allFinite(it.kf[0]) {
-		it.fail(ErrNonFinite, "f(t0, y0) is not finite")
+		for i, v := range it.k[0] {
+			if !linalg.IsFinite(v) {
+				it.fail(ErrNonFinite, "f(t0, y0)[%d] = %v is not finite: no step can be taken", i, v)
+				break
+			}
+		}
 		return it, it.err
 	}
 	if r.fixed {
@@ -201,19 +206,49 @@ func (it *Integrator[T]) atol(i int) float64 {
 	return it.r.atol
 }
 
-// hinit is Hairer's starting-step algorithm (HINIT in DOPRI5/DOP853).
+// hinit is Hairer's starting-step algorithm (HINIT of DOPRI5 and DOP853;
+// Hairer, Nørsett, Wanner, Solving ODEs I, 2nd ed., Sec. II.4, p. 169). In
+// the weighted norm ‖x‖ = √(Σ (x_i/sk_i)²), sk_i = atol_i + rtol·|y0_i|:
+//
+//	d0 = ‖y0‖, d1 = ‖f0‖, h0 = 0.01·d0/d1 (1e-6 if d0 or d1 ≤ 1e-5),
+//	d2 = ‖f(t0 + h0, y0 + h0·f0) − f0‖/h0,
+//	h1 = (0.01/max(d1, d2))^(1/p) (max(1e-6, 1e-3·h0) if max(d1, d2) ≤ 1e-15),
+//	h = min(100·h0, h1, hmax).
+//
+// The sums of squares are formed directly, as in Hairer's code, so that the
+// step sequences match his. When a sum overflows (a huge f, or a tiny atol:
+// f = 2000 against atol = 1e-300 gives (f/sk)² = Inf), the norms are
+// recomputed with scaling and h1 in logarithms, which gives Hairer's step
+// (up to rounding) instead of 0. Where the formula still yields no positive
+// finite step (f/sk beyond the float64 range, an underflowing quotient),
+// Hairer's fallback 1e-6 takes its place: the step is never 0, and the
+// error control shrinks a step that is too long.
 func (it *Integrator[T]) hinit() float64 {
 	y0, f0 := asFloats(it.yEnd), it.kf[0]
+	sk := func(i int) float64 { return it.atol(i) + it.r.rtol*absAt(y0, it.cplx, i) }
 	var dnf, dny float64
 	for i := range it.n {
-		sk := it.atol(i) + it.r.rtol*absAt(y0, it.cplx, i)
-		a, b := absAt(f0, it.cplx, i)/sk, absAt(y0, it.cplx, i)/sk
+		s := sk(i)
+		a, b := absAt(f0, it.cplx, i)/s, absAt(y0, it.cplx, i)/s
 		dnf += a * a
 		dny += b * b
 	}
+	// Overflow (Inf) or 0/0 with atol_i = 0 = y0_i (NaN): scaled norms.
+	nf, ny := math.Sqrt(dnf), math.Sqrt(dny)
+	if !isFiniteF(dnf) || !isFiniteF(dny) {
+		nf = scaledNorm(it.n, func(i int) float64 { return weighted(absAt(f0, it.cplx, i), sk(i)) })
+		ny = scaledNorm(it.n, func(i int) float64 { return weighted(absAt(y0, it.cplx, i), sk(i)) })
+	}
 	h := 1e-6
-	if dnf > 1e-10 && dny > 1e-10 {
-		h = math.Sqrt(dny/dnf) * 0.01
+	if isFiniteF(dnf) && isFiniteF(dny) {
+		if dnf > 1e-10 && dny > 1e-10 {
+			h = math.Sqrt(dny/dnf) * 0.01
+		}
+	} else if nf > 1e-5 && ny > 1e-5 {
+		h = 0.01 * (ny / nf) // 0 if nf = +Inf or the quotient underflows
+	}
+	if !(h > 0) || math.IsInf(h, 0) {
+		h = 1e-6 // d1 overflowed even with scaling, or h0 underflowed
 	}
 	h = math.Min(h, it.r.hmax)
 	sf := asFloats(it.stage)
@@ -221,29 +256,77 @@ func (it *Integrator[T]) hinit() float64 {
 	f1 := it.fEnd // free at this point
 	it.eval(f1, it.t0+it.dir*h, it.stage)
 	f1f := asFloats(f1)
+	diff := func(i int) float64 {
+		if it.cplx {
+			return math.Hypot(f1f[2*i]-f0[2*i], f1f[2*i+1]-f0[2*i+1])
+		}
+		return math.Abs(f1f[i] - f0[i])
+	}
 	var der2 float64
 	for i := range it.n {
-		sk := it.atol(i) + it.r.rtol*absAt(y0, it.cplx, i)
-		var d float64
-		if it.cplx {
-			re, im := f1f[2*i]-f0[2*i], f1f[2*i+1]-f0[2*i+1]
-			d = math.Sqrt(re*re+im*im) / sk
-		} else {
-			d = math.Abs(f1f[i]-f0[i]) / sk
-		}
+		d := diff(i) / sk(i)
 		der2 += d * d
 	}
 	der2 = math.Sqrt(der2) / h
-	der12 := math.Max(math.Abs(der2), math.Sqrt(dnf))
+	der12 := math.Max(math.Abs(der2), nf)
 	var h1 float64
-	if der12 <= 1e-15 || math.IsNaN(der12) {
+	switch {
+	case isFiniteF(der2) && isFiniteF(nf) && der12 <= 1e-15:
 		h1 = math.Max(1e-6, h*1e-3)
-	} else {
+	case isFiniteF(der2) && isFiniteF(nf):
 		h1 = math.Pow(0.01/der12, 1/float64(it.m.Order))
+	default:
+		// log max(d1, d2) from the scaled norms: finite unless f(t0 + h0, …)
+		// is not finite, when the Euler trial says that h0 is far too long.
+		nd := scaledNorm(it.n, func(i int) float64 { return weighted(diff(i), sk(i)) })
+		l12 := math.Max(math.Log(nd)-math.Log(h), math.Log(nf))
+		if math.IsNaN(l12) || math.IsInf(l12, 1) {
+			h1 = h * 1e-3
+		} else {
+			h1 = math.Exp((math.Log(0.01) - l12) / float64(it.m.Order))
+		}
 	}
 	h = math.Min(math.Min(100*h, h1), it.r.hmax)
+	if !(h > 0) {
+		h = math.Min(1e-6, it.r.hmax) // underflow: never return 0
+	}
 	h = math.Max(h, it.r.hmin)
 	return it.dir * h
+}
+
+// isFiniteF reports whether x is neither NaN nor ±Inf.
+func isFiniteF(x float64) bool { return x-x == 0 }
+
+// weighted returns x/s for the norms of hinit, with 0/0 = 0 (a zero
+// component with a zero weight, atol_i = y0_i = 0) and x/0 = +Inf.
+func weighted(x, s float64) float64 {
+	if x == 0 {
+		return 0
+	}
+	return x / s
+}
+
+// scaledNorm returns √(Σ r(i)²) for r(i) ≥ 0 without overflow or underflow
+// of the squares (scaling by the largest term, as LAPACK's dnrm2); it is
+// +Inf when a term is +Inf and NaN when a term is NaN.
+func scaledNorm(n int, r func(i int) float64) float64 {
+	m := 0.0
+	for i := range n {
+		v := r(i)
+		if math.IsNaN(v) {
+			return v
+		}
+		m = math.Max(m, v)
+	}
+	if m == 0 || math.IsInf(m, 1) {
+		return m
+	}
+	var s float64
+	for i := range n {
+		v := r(i) / m
+		s += v * v
+	}
+	return m * math.Sqrt(s)
 }
 
 func (it *Integrator[T]) fail(sentinel error, format string, args ...any) {
@@ -323,6 +406,8 @@ func (it *Integrator[T]) Step() bool {
 			if math.Abs(h) < floor || h == 0 {
 				if it.lastNonFinite {
 					it.fail(ErrNonFinite, "non-finite error estimate down to the minimum step")
+				} else if floor == 0 {
+					it.fail(ErrStepTooSmall, "the step size underflowed to 0 through rejected steps")
 				} else {
 					it.fail(ErrStepTooSmall, "|h| below %v", floor)
 				}
@@ -354,12 +439,17 @@ func (it *Integrator[T]) Step() bool {
 			err2 = it.errNorm(h)
 		}
 		c := &it.r.ctrl
-		// (err² overflows only for err > 1e154, a step rejected either way.)
-		if math.IsNaN(err2) || math.IsInf(err2, 0) {
-			it.stats.NRejected++
-			it.rejected, it.lastNonFinite = true, true
-			it.h = h * c.FacMin
-			continue
+		if !isFiniteF(err2) {
+			// A non-finite state, or squares that overflowed (a tiny atol
+			// against a large derivative: Inf, or NaN = 0·Inf after h²
+			// underflowed): the same norm with scaling tells them apart.
+			err2 = it.errNormScaled(h)
+			if !isFiniteF(err2) {
+				it.stats.NRejected++
+				it.rejected, it.lastNonFinite = true, true
+				it.h = h * c.FacMin
+				continue
+			}
 		}
 		it.lastNonFinite = false
 		// Hairer: fac11 = err^α, fac = fac11/errOld^β and
@@ -511,6 +601,46 @@ func (it *Integrator[T]) errNorm(h float64) float64 {
 		return h * h * (s5 * s5 / (n * deno))
 	}
 	return h * h * (s5 * (1 / n))
+}
+
+// errNormScaled is errNorm without overflow: the weighted error terms
+// |h·e_i|/sk_i are summed in scaled form, and a square above the float64
+// range becomes math.MaxFloat64 (a rejection with the largest reduction,
+// not a non-finite estimate). It returns NaN or +Inf only when the new
+// state or an error term is not finite. It is called when errNorm's (or
+// the DOPRI5 kernel's) value is not finite, which at ordinary tolerances
+// means a non-finite state.
+func (it *Integrator[T]) errNormScaled(h float64) float64 {
+	combine(it.errv, nil, 1, &it.eComb)
+	if it.err3v != nil {
+		combine(it.err3v, nil, 1, &it.e3Com)
+	}
+	y, ynew := asFloats(it.cur), asFloats(it.stage)
+	if !allFinite(ynew) {
+		return math.NaN()
+	}
+	ah := math.Abs(h)
+	w := func(e []float64) func(int) float64 {
+		return func(i int) float64 {
+			sk := it.atol(i) + it.r.rtol*math.Max(absAt(y, it.cplx, i), absAt(ynew, it.cplx, i))
+			return weighted(ah*absAt(e, it.cplx, i), sk)
+		}
+	}
+	n5 := scaledNorm(it.n, w(it.errv))
+	err := n5 / math.Sqrt(float64(it.n))
+	if it.err3v != nil && n5 > 0 {
+		// DOP853: err = |h|·s5/√(n·(s5 + 0.01·s3)) with s = the squared
+		// norms, here in norms scaled by their maximum.
+		n3 := 0.1 * scaledNorm(it.n, w(it.err3v))
+		m := math.Max(n5, n3)
+		a, b := n5/m, n3/m
+		err = n5 * a / math.Sqrt(float64(it.n)*(a*a+b*b))
+	}
+	if e2 := err * err; isFiniteF(err) && !isFiniteF(e2) {
+		return math.MaxFloat64
+	} else {
+		return e2
+	}
 }
 
 func (it *Integrator[T]) accept(h float64, last, fsalDone bool) {

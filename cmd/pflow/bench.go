@@ -13,6 +13,8 @@ import (
 
 	"github.com/pflow-go/pflow/internal/benchprob"
 	"github.com/pflow-go/pflow/ode"
+	"github.com/pflow-go/pflow/ode/geometric"
+	"github.com/pflow-go/pflow/ode/stiff"
 )
 
 func init() {
@@ -25,17 +27,31 @@ func init() {
 
 // Budgets of one bench row: adaptive solves stop with ode.ErrMaxSteps
 // after benchMaxSteps steps; fixed-step rows may take at most
-// benchMaxWork = N·periods·dimension (a few flops each, so about a minute
-// on the slowest problem) and benchMaxFixed steps.
+// benchMaxWork = N·periods·dimension (times the force evaluations per
+// step for splitting methods; a few flops each, so about a minute on the
+// slowest problem) and benchMaxFixed steps.
 const (
 	benchMaxSteps = 10_000_000
 	benchMaxFixed = 100_000_000
 	benchMaxWork  = 1e10
 )
 
+// benchSymplecticN is the number of steps per period of the kepler rows of
+// the splitting methods without -steps: the N = 1000 of docs/benchmarks.md.
+// The ten methods take 1e6 steps each over the 1000 periods (1 to 16 force
+// evaluations per step), about 1.5 s per repetition for all ten.
+const benchSymplecticN = 1000
+
+// radau5Name is the solver name of the stiff rows.
+const radau5Name = "radau5"
+
 var (
 	benchDefaultMethods = []string{"dopri5", "tsit5", "dop853", "vern7"}
 	benchDefaultTols    = []float64{1e-6, 1e-9, 1e-12}
+	// benchKepler and benchStiff are the problems of the splitting methods
+	// and of radau5.
+	benchKepler = []string{"kepler_energy", "kepler_final"}
+	benchStiff  = []string{"vanderpol"}
 )
 
 // benchSettings are the per-row solver settings.
@@ -56,8 +72,12 @@ type benchRow struct {
 	Seconds float64  `json:"seconds"`
 }
 
+// benchSolve is one timed solve of a row: nfev and the row's error
+// measure (NaN with the error when the solve fails).
+type benchSolve func() (nfev int, e float64, err error)
+
 // benchCase is a problem ready to solve: dim and periods for the work
-// budget, solve for one timed run.
+// budget, solve for one timed run of an ode method.
 type benchCase struct {
 	dim, periods int
 	solve        func(m *ode.Tableau, b benchSettings) (nfev int, e float64, err error)
@@ -105,20 +125,119 @@ func solveBench[T float64 | complex128](p *benchprob.Problem[T], m *ode.Tableau,
 	return it.Stats().NFev, e, nil
 }
 
+// solveKepler runs the kepler benchmark with a splitting method and N
+// steps per period (geometric.KeplerBench, whose problem is benchprob's
+// kepler; geometric.Integrate on the same problem for kepler_final when N
+// is not a multiple of 100) and returns the force evaluations and the
+// error of the row (energy for kepler_energy, final state for
+// kepler_final).
+func solveKepler(problem string, m geometric.Splitting, n int) (int, float64, error) {
+	if problem == "kepler_final" && n%benchprob.KeplerSamplesPerPeriod != 0 {
+		// KeplerBench samples the energy at step points and so needs N a
+		// multiple of 100; the final state alone needs no samples.
+		y0 := benchprob.KeplerY0()
+		total := n * benchprob.KeplerPeriods
+		sol, err := geometric.Integrate(m, geometric.SecondOrder(benchprob.KeplerForce), 0, y0[:2], y0[2:],
+			2*math.Pi/float64(n), total, &geometric.FixedSettings{SaveEvery: total})
+		if err != nil {
+			nfev := 0
+			if sol != nil {
+				nfev = sol.Stats.NFev
+			}
+			return nfev, math.NaN(), err
+		}
+		return sol.Stats.NFev, benchprob.MaxAbsDiff(sol.Y[len(sol.Y)-1], y0), nil
+	}
+	r, err := geometric.KeplerBench(m, n, benchprob.KeplerPeriods)
+	if err != nil {
+		return r.NFev, math.NaN(), err
+	}
+	if problem == "kepler_energy" {
+		return r.NFev, r.EnergyError, nil
+	}
+	return r.NFev, r.FinalError, nil
+}
+
+// solveRadau5 solves the vanderpol problem p with stiff.Radau5 and the
+// analytic Jacobian benchprob.VanDerPolJac (as Hairer's drivers do; nfev
+// counts f only, like RADAU5's NFCN), recording y(T1) only.
+func solveRadau5(p *benchprob.Problem[float64], b benchSettings) (int, float64, error) {
+	set := &stiff.Settings{RTol: b.rtol, ATol: b.atol, H0: b.h0, MaxSteps: benchMaxSteps, TEval: []float64{p.T1}}
+	sol, err := stiff.Radau5(stiff.Problem[float64]{F: p.F, Jac: benchprob.VanDerPolJac}, 0, p.T1, p.Y0, set)
+	if err != nil {
+		nfev := 0
+		if sol != nil {
+			nfev = sol.Stats.NFev
+		}
+		return nfev, math.NaN(), err
+	}
+	return sol.Stats.NFev, p.Error(sol.Y[len(sol.Y)-1]), nil
+}
+
+// benchJob is one row to compute.
+type benchJob struct {
+	problem, solver string
+	tol             *[2]float64 // nil on fixed-step rows
+	label           string      // for progress and messages
+	solve           benchSolve
+}
+
+// benchMethodKind tells which solver family a -method name belongs to.
+type benchMethodKind int
+
+const (
+	kindODE benchMethodKind = iota
+	kindSplitting
+	kindRadau5
+)
+
+func benchKind(name string) benchMethodKind {
+	if name == radau5Name {
+		return kindRadau5
+	}
+	if _, ok := geometric.MethodByName(name); ok {
+		return kindSplitting
+	}
+	return kindODE
+}
+
+// benchApplies reports whether method family k has rows on problem p:
+// ode methods on every problem, the splitting methods on the kepler rows
+// (a separable Hamiltonian), radau5 on vanderpol (the stiff problem).
+func benchApplies(k benchMethodKind, p string) bool {
+	switch k {
+	case kindSplitting:
+		return slices.Contains(benchKepler, p)
+	case kindRadau5:
+		return slices.Contains(benchStiff, p)
+	}
+	return true
+}
+
+func splittingNames() []string {
+	out := make([]string, len(geometric.Methods))
+	for i, m := range geometric.Methods {
+		out[i] = m.Name
+	}
+	return out
+}
+
 func defineBench(fs *flag.FlagSet) func(c *cli) int {
 	problem := fs.String("problem", "all", "problem name, comma-separated list or all: "+strings.Join(benchprob.Names(), ", "))
-	method := fs.String("method", "all", "method name, comma-separated list or all (all: "+strings.Join(benchDefaultMethods, ", ")+"; with -steps every built-in method)")
+	method := fs.String("method", "all", "method name, comma-separated list or all. all: "+strings.Join(benchDefaultMethods, ", ")+
+		" on every problem (with -steps every built-in ode method), "+radau5Name+" on "+strings.Join(benchStiff, ", ")+
+		" (adaptive only; analytic Jacobian), and the splitting methods "+strings.Join(splittingNames(), ", ")+
+		" on "+strings.Join(benchKepler, ", ")+fmt.Sprintf(" (fixed step, N = -steps or %d per period)", benchSymplecticN))
 	rtol := positiveFlag(fs, "rtol", "relative tolerance `R` ≥ 100·eps (default: the sweep 1e-6,1e-9,1e-12 with atol = rtol)", minRTol)
 	atol := positiveFlag(fs, "atol", "absolute tolerance `A` (default: rtol)", 0)
-	steps := intFlag(fs, "steps", "fixed-step rows with `N` steps (per period for kepler); rtol/atol print NA (default: adaptive rows)", 0, 1, benchMaxFixed)
-	h0 := positiveFlag(fs, "h0", "initial step size `H` (default: Hairer's algorithm)", 0)
+	steps := intFlag(fs, "steps", "fixed-step rows with `N` steps (per period for kepler; a multiple of 100 for kepler_energy with a splitting method); rtol/atol print NA (default: adaptive rows)", 0, 1, benchMaxFixed)
+	h0 := positiveFlag(fs, "h0", "initial step size `H` of the adaptive rows (default: Hairer's algorithm; 1e-6 for radau5)", 0)
 	format := choiceFlag(fs, "format", "output format", "csv", "csv", "json")
 	reps := intFlag(fs, "reps", "solves per row `K`; seconds is their median", 5, 1, 1000)
 	return func(c *cli) int {
 		if *steps > 0 && (*rtol > 0 || *atol > 0) {
 			return c.fail("-steps cannot be combined with -rtol/-atol")
 		}
-		entries := benchprob.Entries()
 		selP, err := parseNames(*problem, benchprob.Names(), "problem")
 		if err != nil {
 			return c.fail("%v", err)
@@ -148,40 +267,24 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 				tols = append(tols, [2]float64{t, t})
 			}
 		}
-		cases := map[string]benchCase{}
-		for _, e := range entries {
-			if slices.Contains(selP, e.Name) {
-				bc := newBenchCase(e)
-				if w := float64(*steps) * float64(bc.periods) * float64(bc.dim); w > benchMaxWork {
-					return c.fail("-steps %d on %s is %.2g steps×dimension, above the budget %.0g: use fewer steps", *steps, e.Name, w, benchMaxWork)
-				}
-				cases[e.Name] = bc
-			}
+		jobs, code := benchJobs(c, selP, selM, tols, benchSettings{h0: *h0, steps: *steps})
+		if code != 0 {
+			return code
 		}
-		total := len(selP) * len(selM) * len(tols)
 		var rows []benchRow
-		for _, pn := range selP {
-			bc := cases[pn]
-			for _, mn := range selM {
-				m, _ := ode.Lookup(mn)
-				for _, tl := range tols {
-					label := fmt.Sprintf("%s %s %s", pn, mn, tolText(tl[0], *steps))
-					if total > 4 {
-						fmt.Fprintf(c.stderr, "bench [%d/%d] %s\n", len(rows)+1, total, label)
-					}
-					row, code := benchOne(c, bc, m, benchSettings{rtol: tl[0], atol: tl[1], h0: *h0, steps: *steps}, *reps, label)
-					if code != 0 {
-						return code
-					}
-					row.Problem, row.Solver = pn, mn
-					if *steps > 0 {
-						row.Solver = fmt.Sprintf("%s.N=%d", mn, *steps)
-					} else {
-						row.RTol, row.ATol = &tl[0], &tl[1]
-					}
-					rows = append(rows, row)
-				}
+		for i, j := range jobs {
+			if len(jobs) > 4 {
+				fmt.Fprintf(c.stderr, "bench [%d/%d] %s\n", i+1, len(jobs), j.label)
 			}
+			row, code := benchOne(c, j.solve, *reps, j.label)
+			if code != 0 {
+				return code
+			}
+			row.Problem, row.Solver = j.problem, j.solver
+			if j.tol != nil {
+				row.RTol, row.ATol = &j.tol[0], &j.tol[1]
+			}
+			rows = append(rows, row)
 		}
 		if *format == "json" {
 			if err := writeJSON(c.stdout, rows); err != nil {
@@ -206,10 +309,80 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 	}
 }
 
+// benchJobs lists the rows of the selected problems and methods in table
+// order (problem by problem; per problem the methods in selM order, each
+// over tols unless it takes fixed steps) and checks the work budget of
+// fixed-step rows. Selected pairs that have no row (a splitting method on
+// arenstorf) are skipped; a selection without any row exits 2.
+func benchJobs(c *cli, selP, selM []string, tols [][2]float64, bs benchSettings) ([]benchJob, int) {
+	entries := map[string]benchprob.Entry{}
+	for _, e := range benchprob.Entries() {
+		entries[e.Name] = e
+	}
+	var jobs []benchJob
+	for _, pn := range selP {
+		var bc *benchCase
+		for _, mn := range selM {
+			kind := benchKind(mn)
+			if !benchApplies(kind, pn) {
+				continue
+			}
+			switch kind {
+			case kindSplitting:
+				m, _ := geometric.MethodByName(mn)
+				n := bs.steps
+				if n == 0 {
+					n = benchSymplecticN
+				}
+				if pn == "kepler_energy" && n%benchprob.KeplerSamplesPerPeriod != 0 {
+					return nil, c.fail("-steps %d: kepler_energy with the splitting method %s samples the energy at step points, 100 times per period: N must be a multiple of 100", n, mn)
+				}
+				if w := float64(n) * benchprob.KeplerPeriods * 4 * float64(max(m.Stages(), 1)); w > benchMaxWork {
+					return nil, c.fail("-steps %d on %s with %s is %.2g steps×dimension×forces, above the budget %.0g: use fewer steps", n, pn, mn, w, benchMaxWork)
+				}
+				jobs = append(jobs, benchJob{problem: pn, solver: fmt.Sprintf("%s.N=%d", mn, n), label: fmt.Sprintf("%s %s N=%d", pn, mn, n),
+					solve: func() (int, float64, error) { return solveKepler(pn, m, n) }})
+			case kindRadau5:
+				p := entries[pn].Real()
+				for _, tl := range tols {
+					b := benchSettings{rtol: tl[0], atol: tl[1], h0: bs.h0}
+					jobs = append(jobs, benchJob{problem: pn, solver: mn, tol: &tl, label: fmt.Sprintf("%s %s %s", pn, mn, fmtFloat(tl[0])),
+						solve: func() (int, float64, error) { return solveRadau5(p, b) }})
+				}
+			default:
+				if bc == nil {
+					v := newBenchCase(entries[pn])
+					if w := float64(bs.steps) * float64(v.periods) * float64(v.dim); w > benchMaxWork {
+						return nil, c.fail("-steps %d on %s is %.2g steps×dimension, above the budget %.0g: use fewer steps", bs.steps, pn, w, benchMaxWork)
+					}
+					bc = &v
+				}
+				m, _ := ode.Lookup(mn)
+				for _, tl := range tols {
+					b := benchSettings{rtol: tl[0], atol: tl[1], h0: bs.h0, steps: bs.steps}
+					j := benchJob{problem: pn, solver: mn, label: fmt.Sprintf("%s %s %s", pn, mn, tolText(tl[0], bs.steps)),
+						solve: func() (int, float64, error) { return bc.solve(m, b) }}
+					if bs.steps > 0 {
+						j.solver = fmt.Sprintf("%s.N=%d", mn, bs.steps)
+					} else {
+						j.tol = &tl
+					}
+					jobs = append(jobs, j)
+				}
+			}
+		}
+	}
+	if len(jobs) == 0 {
+		return nil, c.fail("no rows: the splitting methods (%s) have rows on %s only, %s on %s only",
+			strings.Join(splittingNames(), ", "), strings.Join(benchKepler, ", "), radau5Name, strings.Join(benchStiff, ", "))
+	}
+	return jobs, 0
+}
+
 // benchOne times reps solves of one row. A failed solve (step budget,
 // overflow) keeps the row with error NaN and says why on stderr; invalid
 // settings exit 2.
-func benchOne(c *cli, bc benchCase, m *ode.Tableau, bs benchSettings, reps int, label string) (benchRow, int) {
+func benchOne(c *cli, solve benchSolve, reps int, label string) (benchRow, int) {
 	times := make([]float64, 0, reps)
 	var nfev int
 	var e float64
@@ -218,7 +391,7 @@ func benchOne(c *cli, bc benchCase, m *ode.Tableau, bs benchSettings, reps int, 
 		pr.tick("%s: solve %d of %d", label, r+1, reps)
 		start := time.Now()
 		var err error
-		nfev, e, err = bc.solve(m, bs)
+		nfev, e, err = solve()
 		times = append(times, time.Since(start).Seconds())
 		if err != nil {
 			if errors.Is(err, ode.ErrInvalidSettings) {
@@ -236,20 +409,35 @@ func benchOne(c *cli, bc benchCase, m *ode.Tableau, bs benchSettings, reps int, 
 	return benchRow{NFev: nfev, Error: jsonNum(e), Seconds: times[len(times)/2]}, 0
 }
 
-// benchMethods resolves -method: "all" is the benchmark set (every
-// method with -steps); a named method must be adaptive unless fixed.
+// benchMethods resolves -method. "all" is the benchmark set: the default
+// ode methods (every ode method with -steps), radau5 (not with -steps) and
+// every splitting method. A named ode method must be adaptive unless
+// fixed; radau5 is adaptive only.
 func benchMethods(v string, fixed bool) ([]string, error) {
-	known := benchDefaultMethods
+	odeSet, known := benchDefaultMethods, adaptiveMethods()
 	if fixed {
-		known = ode.Names()
-	} else if v != "all" && v != "" {
-		known = adaptiveMethods()
+		odeSet, known = ode.Names(), ode.Names()
+	}
+	if !fixed {
+		known = append(known, radau5Name)
+	}
+	known = append(known, splittingNames()...)
+	if v == "all" || v == "" {
+		out := slices.Clone(odeSet)
+		if !fixed {
+			out = append(out, radau5Name)
+		}
+		return append(out, splittingNames()...), nil
 	}
 	sel, err := parseNames(v, known, "method")
 	if err != nil {
-		for _, n := range ode.Names() {
-			if n == v && !fixed {
-				return nil, fmt.Errorf("method %q has no error estimator: use -steps N", v)
+		for _, s := range strings.Split(v, ",") {
+			s = strings.TrimSpace(s)
+			switch {
+			case !fixed && !slices.Contains(known, s) && slices.Contains(ode.Names(), s):
+				return nil, fmt.Errorf("method %q has no error estimator: use -steps N", s)
+			case fixed && s == radau5Name:
+				return nil, fmt.Errorf("method %q is adaptive: give -rtol/-atol (or neither), not -steps", s)
 			}
 		}
 		return nil, err

@@ -216,6 +216,14 @@ func VanDerPol(dy []float64, _ float64, y []float64) {
 	dy[1] = ((1-y[0]*y[0])*y[1] - y[0]) / VanDerPolEps
 }
 
+// VanDerPolJac writes the Jacobian of VanDerPol at y into dst, row-major:
+// ((0, 1), ((−2y1y2 − 1)/ε, (1 − y1²)/ε)).
+func VanDerPolJac(dst []float64, _ float64, y []float64) {
+	dst[0], dst[1] = 0, 1
+	dst[2] = (-2*y[0]*y[1] - 1) / VanDerPolEps
+	dst[3] = (1 - y[0]*y[0]) / VanDerPolEps
+}
+
 // VanDerPolRef returns y(2) of the vanderpol problem rounded to float64.
 func VanDerPolRef() []float64 { return refFloat(references["vanderpol"]) }
 
@@ -246,8 +254,9 @@ const (
 	KeplerE = 0.5
 	// KeplerPeriods is the number of periods (of length 2π) integrated.
 	KeplerPeriods = 1000
-	// keplerSamples is the number of energy samples per period.
-	keplerSamples = 100
+	// KeplerSamplesPerPeriod is the number of energy samples per period of
+	// kepler_energy, at t_k = k·2π/100.
+	KeplerSamplesPerPeriod = 100
 )
 
 // KeplerY0 returns a fresh copy of q0 = (1 − e, 0), p0 = (0, √((1+e)/(1−e))).
@@ -255,15 +264,22 @@ func KeplerY0() []float64 {
 	return []float64{1 - KeplerE, 0, 0, math.Sqrt((1 + KeplerE) / (1 - KeplerE))}
 }
 
-// Kepler is q′ = p, p′ = −q/|q|³ with y = (q1, q2, p1, p2).
-func Kepler(dy []float64, _ float64, y []float64) {
-	r2 := y[0]*y[0] + y[1]*y[1]
+// KeplerForce writes the force −∇V(q) = −q/|q|³ of the Kepler problem
+// into dp (len(q) = len(dp) = 2): the p′ of Kepler, for splitting methods.
+func KeplerForce(dp, q []float64) {
+	r2 := q[0]*q[0] + q[1]*q[1]
 	r3 := r2 * math.Sqrt(r2)
-	dy[0], dy[1] = y[2], y[3]
-	dy[2], dy[3] = -y[0]/r3, -y[1]/r3
+	dp[0], dp[1] = -q[0]/r3, -q[1]/r3
 }
 
-// KeplerEnergy returns H = ½|p|² − 1/|q| (−½ at KeplerY0).
+// Kepler is q′ = p, p′ = −q/|q|³ (KeplerForce) with y = (q1, q2, p1, p2).
+func Kepler(dy []float64, _ float64, y []float64) {
+	dy[0], dy[1] = y[2], y[3]
+	KeplerForce(dy[2:4], y[0:2])
+}
+
+// KeplerEnergy returns H = ½|p|² − 1/|q| of y = (q1, q2, p1, p2) (−½ at
+// KeplerY0).
 func KeplerEnergy(y []float64) float64 {
 	return 0.5*(y[2]*y[2]+y[3]*y[3]) - 1/math.Hypot(y[0], y[1])
 }
@@ -278,7 +294,7 @@ func newKepler(name, about string) *Problem[float64] {
 func NewKeplerEnergy() *Problem[float64] {
 	p := newKepler("kepler_energy", "e = 0.5, 1000 periods, max |H − H0| sampled 100 times per period")
 	h0 := KeplerEnergy(p.Y0)
-	p.Samples = keplerSamples * KeplerPeriods
+	p.Samples = KeplerSamplesPerPeriod * KeplerPeriods
 	p.Sample = func(y []float64) float64 { return math.Abs(KeplerEnergy(y) - h0) }
 	return p
 }

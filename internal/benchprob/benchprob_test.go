@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -225,5 +226,49 @@ func TestClassics(t *testing.T) {
 		if (e.Real == nil) == (e.Complex == nil) {
 			t.Errorf("%s: exactly one of Real, Complex must be set", e.Name)
 		}
+	}
+}
+
+// TestVanDerPolJac checks the analytic Jacobian against gonum's central
+// differences of VanDerPol at a few states.
+func TestVanDerPolJac(t *testing.T) {
+	for _, y := range [][]float64{{2, 0}, {0.3, -1.7}, {-1.1, 0.05}} {
+		got := mat.NewDense(2, 2, nil)
+		VanDerPolJac(got.RawMatrix().Data, 0, y)
+		want := mat.NewDense(2, 2, nil)
+		fd.Jacobian(want, func(dy, x []float64) { VanDerPol(dy, 0, x) }, y, &fd.JacobianSettings{Formula: fd.Central})
+		// Central differences with gonum's step 6e-6 on entries up to
+		// ~4e3 (1/ε = 1e3 times O(1)): truncation ≈ h²·|f'''| ≈ 4e-8,
+		// round-off ≈ ε_mach·|f|/h ≈ 1e-7 relative to 4e3, so 1e-6
+		// relative to the largest entry.
+		if !mat.EqualApprox(got, want, 1e-6*mat.Norm(want, math.Inf(1))) {
+			t.Errorf("y = %v: Jacobian %v, finite differences %v", y, mat.Formatted(got), mat.Formatted(want))
+		}
+	}
+}
+
+// TestKeplerForce checks KeplerForce against Kepler's p′ and against
+// −∇V of V(q) = −1/|q| by gonum's central differences.
+func TestKeplerForce(t *testing.T) {
+	for _, q := range [][]float64{{0.5, 0}, {-0.3, 1.2}, {2.5, -0.7}} {
+		dp := make([]float64, 2)
+		KeplerForce(dp, q)
+		dy := make([]float64, 4)
+		Kepler(dy, 0, []float64{q[0], q[1], 0.25, -2})
+		if dy[2] != dp[0] || dy[3] != dp[1] || dy[0] != 0.25 || dy[1] != -2 {
+			t.Errorf("Kepler %v, KeplerForce %v", dy, dp)
+		}
+		g := fd.Gradient(nil, func(x []float64) float64 { return -1 / math.Hypot(x[0], x[1]) }, q, &fd.Settings{Formula: fd.Central})
+		// |∇V| = 1/|q|² ≤ 4 here; central differences are accurate to ~1e-9.
+		for i := range g {
+			if math.Abs(dp[i]+g[i]) > 1e-8 {
+				t.Errorf("q = %v: force %v, −∇V by differences %v", q, dp, g)
+			}
+		}
+	}
+	// q0 = (1 − e, 0), p0 = (0, √((1+e)/(1−e))) = (0, √3) at e = ½.
+	y := KeplerY0()
+	if y[0] != 0.5 || y[1] != 0 || y[2] != 0 || y[3] != math.Sqrt(3) {
+		t.Errorf("KeplerY0 = %v", y)
 	}
 }

@@ -1,7 +1,9 @@
 // Package benchprob defines the benchmark problems of docs/benchmarks.md
-// once, for `pflow bench` and the tests and benchmarks of package ode:
-// the right-hand sides, initial values, integration intervals, reference
-// solutions and error measures, exactly as that document states them.
+// once, for `pflow bench`, the tests and benchmarks of package ode, and the
+// kepler benchmark of ode/geometric (KeplerBench takes its force, initial
+// value, energy and sample times from here): the right-hand sides,
+// initial values, integration intervals, reference solutions and error
+// measures, exactly as that document states them.
 //
 // The package is a leaf (it imports no package of the module), so that the
 // internal tests of package ode can use it without an import cycle; solving
@@ -15,9 +17,11 @@
 //   - lorenz: σ = 10, ρ = 28, β = 8/3 on [0, 20]; error against a
 //     40-digit Taylor-series reference (reference_test.go).
 //   - vanderpol: ε = 1e-3 on [0, 2] (Hairer, Wanner, Solving ODEs II,
-//     §IV.10); error against a Taylor-series reference.
+//     §IV.10); error against a Taylor-series reference. VanDerPolJac is
+//     its Jacobian, for the radau5 rows.
 //   - kepler_energy, kepler_final: e = 0.5 over 1000 periods (Hairer,
-//     Lubich, Wanner, Geometric Numerical Integration, §I.2).
+//     Lubich, Wanner, Geometric Numerical Integration, §I.2). KeplerForce
+//     is its force −q/|q|³, for splitting methods.
 //   - gradflow_dN, principal_dN: linear gradient and principal flows on a
 //     reproducible symmetric positive definite matrix (SPD).
 package benchprob

@@ -36,3 +36,13 @@ func ExampleNewArenstorf() {
 	fmt.Println(p.Name, p.Error(benchprob.ArenstorfY0()))
 	// Output: arenstorf 0
 }
+
+// The kepler problem: its energy H = ½|p|² − 1/|q| at the initial value
+// (−½ up to rounding, so the period is 2π) and the force at q0 = (1 − e, 0).
+func ExampleKeplerForce() {
+	y0 := benchprob.KeplerY0()
+	dp := make([]float64, 2)
+	benchprob.KeplerForce(dp, y0[:2])
+	fmt.Printf("H0 = %.12g, force at q0 = %v\n", benchprob.KeplerEnergy(y0), dp)
+	// Output: H0 = -0.5, force at q0 = [-4 -0]
+}
