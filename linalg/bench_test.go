@@ -10,7 +10,7 @@ import (
 
 // Benchmarks of the issue. Run with
 //
-//	go test ./linalg -run XXX -bench 'CEig|EmbedEigen|PhiApply' -benchtime=1x -benchmem
+//	go test ./linalg -run XXX -bench 'CEig|CLU|EmbedEigen|PhiApply' -benchtime=1x -benchmem
 
 // BenchmarkCEig times CEig.Factorize (Schur form, eigenvectors and V⁻¹) on a
 // random general complex n×n matrix.
@@ -45,16 +45,7 @@ func BenchmarkEmbedEigen(b *testing.B) {
 	for _, n := range []int{100, 400} {
 		rng := rand.New(rand.NewPCG(1, 2))
 		a := randCMat(rng, n, false)
-		m := mat.NewDense(2*n, 2*n, nil)
-		for i := 0; i < n; i++ {
-			for j := 0; j < n; j++ {
-				z := a[i*n+j]
-				m.Set(i, j, real(z))
-				m.Set(i, j+n, -imag(z))
-				m.Set(i+n, j, imag(z))
-				m.Set(i+n, j+n, real(z))
-			}
-		}
+		m := embedReal(a, n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			var e mat.Eigen
 			for b.Loop() {
@@ -143,6 +134,26 @@ func BenchmarkPhiApply(b *testing.B) {
 				e.ApplyDiagC(dst, cv, coef)
 			}
 			b.ReportMetric(relErr(dst, exactPhiApply(u, lam, v, h))*1e12, "relerr_x1e12")
+		})
+	}
+}
+
+// BenchmarkCLU times CLU.Factorize followed by one SolveTo on a random
+// complex n×n matrix (the factorization CEig uses for V⁻¹).
+func BenchmarkCLU(b *testing.B) {
+	for _, n := range []int{10, 100, 400} {
+		rng := rand.New(rand.NewPCG(3, 4))
+		a := randCMat(rng, n, false)
+		x := make([]complex128, n)
+		x[0] = 1
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var f CLU
+			for b.Loop() {
+				if err := f.Factorize(a, n); err != nil {
+					b.Fatal(err)
+				}
+				f.SolveTo(x, x)
+			}
 		})
 	}
 }

@@ -26,10 +26,10 @@ func randCMat(rng *rand.Rand, n int, sym bool) []complex128 {
 	return a
 }
 
-// embedEigenvalues returns the eigenvalues of the 2n×2n real embedding
-// [[Re A, −Im A], [Im A, Re A]] computed by gonum's mat.Eigen: its spectrum
-// is that of A together with that of conj(A).
-func embedEigenvalues(a []complex128, n int) []complex128 {
+// embedReal returns the 2n×2n real embedding [[Re A, −Im A], [Im A, Re A]]
+// of the row-major complex n×n matrix a: the matrix of z ↦ Az acting on
+// (Re z, Im z), the independent reference for complex linear algebra.
+func embedReal(a []complex128, n int) *mat.Dense {
 	m := mat.NewDense(2*n, 2*n, nil)
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
@@ -40,6 +40,14 @@ func embedEigenvalues(a []complex128, n int) []complex128 {
 			m.Set(i+n, j+n, real(z))
 		}
 	}
+	return m
+}
+
+// embedEigenvalues returns the eigenvalues of the 2n×2n real embedding
+// [[Re A, −Im A], [Im A, Re A]] computed by gonum's mat.Eigen: its spectrum
+// is that of A together with that of conj(A).
+func embedEigenvalues(a []complex128, n int) []complex128 {
+	m := embedReal(a, n)
 	var eg mat.Eigen
 	if !eg.Factorize(m, mat.EigenNone) {
 		panic("embedding eigen failed")
@@ -240,16 +248,7 @@ func TestCEigFunc(t *testing.T) {
 		t.Fatal(err)
 	}
 	fa := e.FuncTo(nil, cmplx.Exp)
-	m := mat.NewDense(2*n, 2*n, nil)
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			z := a[i*n+j]
-			m.Set(i, j, real(z))
-			m.Set(i, j+n, -imag(z))
-			m.Set(i+n, j, imag(z))
-			m.Set(i+n, j+n, real(z))
-		}
-	}
+	m := embedReal(a, n)
 	var ex mat.Dense
 	ex.Exp(m)
 	v := make([]complex128, n)

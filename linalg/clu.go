@@ -1,6 +1,7 @@
 package linalg
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/cmplx"
@@ -8,40 +9,34 @@ import (
 
 // CLU is a reusable LU factorization with partial (row) pivoting of a dense
 // complex n×n matrix, P A = L U, as LAPACK's ZGETF2 (Golub & Van Loan,
-// Matrix Computations, 4th ed., Alg. 3.4.1), with a 1-norm condition
+// Matrix Computations, 4th ed., Alg. 3.4.1; the elimination is LU's, with
+// ZGETF2's pivot of largest |Re|+|Im|), with a 1-norm condition
 // estimate by Hager's method as refined by Higham (ZLACN2; N. J. Higham,
 // "FORTRAN codes for estimating the one-norm of a real or complex matrix",
 // ACM TOMS 14, 1988). Matrices are row-major []complex128 of length n·n.
 // The zero value is ready to use; workspaces are reused across calls of the
 // same n.
 type CLU struct {
-	n     int
-	lu    []complex128
-	piv   []int
-	sign  int
+	lu    LU[complex128]
 	anorm float64
-	ok    bool
 	x, y  []complex128
 }
 
 // Factorize computes the LU factorization of the row-major n×n matrix a,
 // which is not modified. It returns an error wrapping ErrSingular if a pivot
 // is exactly zero (the factorization is then unusable) and ErrNotFinite for
-// a non-finite entry. Ill-conditioning is not an error here: check RCond.
+// a non-finite entry (or a pivot that overflows in the elimination).
+// Ill-conditioning is not an error here: check RCond.
 // It panics if len(a) != n*n.
 func (f *CLU) Factorize(a []complex128, n int) error {
 	if n < 0 || len(a) != n*n {
 		panic("linalg: CLU.Factorize: len(a) != n*n")
 	}
-	f.ok = false
-	if f.n != n || f.lu == nil {
-		f.n = n
-		f.lu = make([]complex128, n*n)
-		f.piv = make([]int, n)
+	f.lu.ok = false
+	if len(f.x) != n || f.x == nil {
 		f.x = make([]complex128, n)
 		f.y = make([]complex128, n)
 	}
-	copy(f.lu, a)
 	for _, z := range a {
 		if !IsFinite(z) {
 			return fmt.Errorf("linalg: CLU.Factorize: %w", ErrNotFinite)
@@ -61,87 +56,40 @@ func (f *CLU) Factorize(a []complex128, n int) error {
 	for _, c := range col {
 		f.anorm = math.Max(f.anorm, real(c))
 	}
-	lu := f.lu
-	f.sign = 1
-	for k := 0; k < n; k++ {
-		p, pmax := k, -1.0
-		for i := k; i < n; i++ {
-			if v := cabs1(lu[i*n+k]); v > pmax {
-				p, pmax = i, v
-			}
+	if k, err := f.lu.factor(a, n, cabs1); err != nil {
+		if errors.Is(err, ErrSingular) {
+			return fmt.Errorf("linalg: CLU.Factorize: zero pivot in column %d: %w", k, err)
 		}
-		f.piv[k] = p
-		if pmax == 0 {
-			return fmt.Errorf("linalg: CLU.Factorize: zero pivot in column %d: %w", k, ErrSingular)
-		}
-		if p != k {
-			f.sign = -f.sign
-			rk, rp := lu[k*n:k*n+n], lu[p*n:p*n+n]
-			for j := range rk {
-				rk[j], rp[j] = rp[j], rk[j]
-			}
-		}
-		rk := lu[k*n+k+1 : k*n+n]
-		inv := 1 / lu[k*n+k]
-		for i := k + 1; i < n; i++ {
-			l := lu[i*n+k] * inv
-			lu[i*n+k] = l
-			if l != 0 {
-				Axpy(lu[i*n+k+1:i*n+n], -l, rk)
-			}
-		}
+		return fmt.Errorf("linalg: CLU.Factorize: non-finite pivot in column %d: %w", k, err)
 	}
-	f.ok = true
 	return nil
 }
 
 func (f *CLU) check() {
-	if !f.ok {
+	if !f.lu.ok {
 		panic("linalg: CLU: no successful factorization")
 	}
 }
 
 // N returns the order of the factorized matrix.
-func (f *CLU) N() int { return f.n }
+func (f *CLU) N() int { return f.lu.n }
 
 // Det returns the determinant of A.
 func (f *CLU) Det() complex128 {
 	f.check()
-	d := complex(float64(f.sign), 0)
-	for k := 0; k < f.n; k++ {
-		d *= f.lu[k*f.n+k]
-	}
-	return d
+	return f.lu.Det()
 }
 
 // SolveTo solves A x = b into dst (len n; may alias b) and returns dst.
 func (f *CLU) SolveTo(dst, b []complex128) []complex128 {
 	f.check()
-	n := f.n
-	if len(dst) != n || len(b) != n {
-		panic(badLen)
-	}
-	copy(dst, b)
-	for k := 0; k < n; k++ {
-		if p := f.piv[k]; p != k {
-			dst[k], dst[p] = dst[p], dst[k]
-		}
-	}
-	lu := f.lu
-	for i := 1; i < n; i++ {
-		dst[i] -= Dot(lu[i*n:i*n+i], dst[:i])
-	}
-	for i := n - 1; i >= 0; i-- {
-		s := dst[i] - Dot(lu[i*n+i+1:i*n+n], dst[i+1:])
-		dst[i] = s / lu[i*n+i]
-	}
-	return dst
+	return f.lu.SolveTo(dst, b)
 }
 
 // solveH solves Aᴴ x = b in place: Aᴴ = Uᴴ Lᴴ P.
 func (f *CLU) solveH(x []complex128) {
-	n := f.n
-	lu := f.lu
+	n := f.lu.n
+	lu := f.lu.lu
 	// Uᴴ w = b (Uᴴ lower triangular): column-oriented over rows of U.
 	for i := 0; i < n; i++ {
 		x[i] /= cmplx.Conj(lu[i*n+i])
@@ -158,7 +106,7 @@ func (f *CLU) solveH(x []complex128) {
 		}
 	}
 	for k := n - 1; k >= 0; k-- {
-		if p := f.piv[k]; p != k {
+		if p := f.lu.piv[k]; p != k {
 			x[k], x[p] = x[p], x[k]
 		}
 	}
@@ -168,7 +116,7 @@ func (f *CLU) solveH(x []complex128) {
 // allocates.
 func (f *CLU) InverseTo(dst []complex128) []complex128 {
 	f.check()
-	n := f.n
+	n := f.lu.n
 	if dst == nil {
 		dst = make([]complex128, n*n)
 	}
@@ -198,7 +146,7 @@ func (f *CLU) Norm1() float64 { f.check(); return f.anorm }
 // is a lower bound of ‖A⁻¹‖₁ that is almost always within a factor 3.
 func (f *CLU) RCond() float64 {
 	f.check()
-	if f.n == 0 {
+	if f.lu.n == 0 {
 		return math.Inf(1)
 	}
 	if f.anorm == 0 {
@@ -213,7 +161,7 @@ func (f *CLU) RCond() float64 {
 
 // normInv1 estimates ‖A⁻¹‖₁ (Higham 1988, Algorithm 4.1, complex form).
 func (f *CLU) normInv1() float64 {
-	n := f.n
+	n := f.lu.n
 	x := f.x
 	norm1 := func(v []complex128) float64 {
 		var s float64

@@ -34,16 +34,7 @@ func TestCLU(t *testing.T) {
 			t.Errorf("n=%d: residual %g", n, Norm2(r))
 		}
 		// det(A) against the 2n×2n real embedding: det(E) = |det A|².
-		m := mat.NewDense(2*n, 2*n, nil)
-		for i := 0; i < n; i++ {
-			for j := 0; j < n; j++ {
-				z := a[i*n+j]
-				m.Set(i, j, real(z))
-				m.Set(i, j+n, -imag(z))
-				m.Set(i+n, j, imag(z))
-				m.Set(i+n, j+n, real(z))
-			}
-		}
+		m := embedReal(a, n)
 		det := f.Det()
 		de := mat.Det(m)
 		if d := math.Abs(cmplx.Abs(det)*cmplx.Abs(det)-de) / de; d > 1e-12 {

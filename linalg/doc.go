@@ -1,8 +1,8 @@
 // Package linalg is the linear algebra of the principal flow: generic vector
 // kernels over float64 and complex128, real symmetric and complex
-// (general and complex symmetric) eigendecompositions, complex LU, matrix
-// functions f(A)v, the scalar φ(z) = log(1 − z)/z, and Krylov methods that
-// need only matrix-vector products.
+// (general and complex symmetric) eigendecompositions, real and complex LU,
+// matrix functions f(A)v, the scalar φ(z) = log(1 − z)/z, and Krylov
+// methods that need only matrix-vector products.
 //
 // # Storage
 //
@@ -30,8 +30,15 @@
 // matrices (Aᵀ = A, the Hessian of a holomorphic loss at complex θ) it
 // normalises the eigenvectors so that uᵀu = 1. Defective matrices,
 // quasi-null eigenvectors and a non-converging QR iteration are reported by
-// errors (ErrDefective, ErrQuasiNull, ErrNoConvergence). CLU is the complex
-// LU factorization with partial pivoting, determinant and a Hager–Higham
+// errors (ErrDefective, ErrQuasiNull, ErrNoConvergence).
+//
+// # LU factorization
+//
+// LU[T] is a dense LU factorization with partial pivoting over float64 or
+// complex128 (Factorize, SolveTo, Det) that does not allocate after the
+// first call: the Newton systems of the implicit integrators in ode/stiff
+// and ode/geometric use it. CLU is the complex factorization on the same
+// elimination with LAPACK's pivot choice, the inverse and a Hager–Higham
 // condition estimate.
 //
 // # Matrix functions

@@ -111,3 +111,21 @@ func ExampleLanczosFunc() {
 	// Output:
 	// -1.02586589 (0.16218604+1.25663706i) (converged: true)
 }
+
+// LU solves a dense system over float64 or complex128 without allocating
+// after the first factorization.
+func ExampleLU() {
+	var f linalg.LU[complex128]
+	a := []complex128{
+		2, 1i,
+		1i, 2,
+	}
+	if err := f.Factorize(a, 2); err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := f.SolveTo(make([]complex128, 2), []complex128{1, 3i}) // b = A·(1, i)
+	fmt.Printf("det = %v, x = %.3f\n", f.Det(), x)
+	// Output:
+	// det = (5+0i), x = [(1.000+0.000i) (0.000+1.000i)]
+}

@@ -368,6 +368,28 @@ type convMon struct {
 	d1   float64 // previous difference
 	g1   int     // its interval length
 	have bool
+	last int // step of the previous checkpoint, 0 before the first
+}
+
+// check returns the relative error estimate of the iterate of norm cn at
+// checkpoint m: infinite at the first checkpoint, zero when the Krylov
+// space is invariant (the iterate is exact), otherwise estimate(diff(),
+// m − previous checkpoint), divided by cn when cn > 0. diff returns the
+// norm of the difference to the iterate of the previous checkpoint; it is
+// called only when there is one.
+func (cm *convMon) check(m int, invariant bool, cn float64, diff func() float64) float64 {
+	est := math.Inf(1)
+	if cm.last > 0 {
+		est = cm.estimate(diff(), m-cm.last)
+	}
+	cm.last = m
+	if invariant {
+		est = 0
+	}
+	if cn > 0 {
+		return est / cn
+	}
+	return est
 }
 
 // estimate returns the estimated error of the newest iterate given the
@@ -385,6 +407,25 @@ func (cm *convMon) estimate(d2 float64, g2 int) float64 {
 	}
 	cm.d1, cm.g1, cm.have = d2, g2, true
 	return fac * d2
+}
+
+// startNorm returns ‖v‖₂ for the start vector of the Krylov method name
+// (for error messages). For v = 0 it clears dst (f(A)0 = 0) and returns 0;
+// for a non-finite v it returns an error wrapping ErrNotFinite. It panics
+// if len(dst) != len(v).
+func startNorm[T Scalar](name string, dst []complex128, v []T) (float64, error) {
+	if len(dst) != len(v) {
+		panic(badLen)
+	}
+	nrm := Norm2(v)
+	if nrm == 0 {
+		clear(dst)
+		return 0, nil
+	}
+	if math.IsNaN(nrm) || math.IsInf(nrm, 0) {
+		return nrm, fmt.Errorf("linalg: %s: v: %w", name, ErrNotFinite)
+	}
+	return nrm, nil
 }
 
 // diffNorm returns ‖c − [p; 0]‖₂ with len(p) ≤ len(c).
@@ -449,20 +490,13 @@ func ComplexSymFunc(dst []complex128, a COperator, v []complex128, f func(comple
 // approximation reached is returned with an error wrapping
 // ErrNoConvergence when MaxIter runs out. It panics if len(dst) != len(v).
 func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f func(float64) complex128, s *KrylovSettings) (KrylovStats, error) {
-	n := len(v)
-	if len(dst) != n {
-		panic(badLen)
-	}
-	set := s.withDefaults(n)
 	var st KrylovStats
-	nrm := floats.Norm(v, 2)
-	if nrm == 0 {
-		clear(dst)
-		return st, nil
+	nrm, err := startNorm("LanczosFunc", dst, v)
+	if nrm == 0 || err != nil {
+		return st, err
 	}
-	if math.IsNaN(nrm) || math.IsInf(nrm, 0) {
-		return st, fmt.Errorf("linalg: LanczosFunc: v: %w", ErrNotFinite)
-	}
+	n := len(v)
+	set := s.withDefaults(n)
 	k.reset(n)
 	maxm := set.MaxIter
 	k.alpha, k.beta = growF(k.alpha, maxm)[:0], growF(k.beta, maxm)[:0]
@@ -472,7 +506,7 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 	w := k.wr
 	var cm convMon
 	anorm := 0.0
-	next, lastCheck := 2, 0
+	next := 2
 	for m := 1; ; m++ {
 		q := k.qr[m-1]
 		a(w, q)
@@ -529,20 +563,8 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 				return st, fmt.Errorf("linalg: LanczosFunc: f(T_m)e₁ is not finite (f singular at a Ritz value?): %w", ErrNotFinite)
 			}
 		}
-		cn := Norm2(k.c)
-		est := math.Inf(1)
-		if lastCheck > 0 {
-			est = cm.estimate(diffNorm(k.c, k.prev), m-lastCheck)
-		}
-		lastCheck = m
-		if invariant {
-			est = 0 // exact: the Krylov space is invariant
-		}
 		st.Iterations = m
-		st.ErrEst = est
-		if cn > 0 {
-			st.ErrEst = est / cn
-		}
+		st.ErrEst = cm.check(m, invariant, Norm2(k.c), func() float64 { return diffNorm(k.c, k.prev) })
 		if st.ErrEst <= set.Tol || last {
 			clear(dst)
 			for j := 0; j < m; j++ {
@@ -578,19 +600,12 @@ func (k *Krylov) ArnoldiFuncTo(dst []complex128, a COperator, v []complex128, f 
 }
 
 func (k *Krylov) arnoldi(dst []complex128, a COperator, v []complex128, f func(complex128) complex128, s *KrylovSettings, st KrylovStats) (KrylovStats, error) {
+	nrm, err := startNorm("ArnoldiFunc", dst, v)
+	if nrm == 0 || err != nil {
+		return st, err
+	}
 	n := len(v)
-	if len(dst) != n {
-		panic(badLen)
-	}
 	set := s.withDefaults(n)
-	nrm := Norm2(v)
-	if nrm == 0 {
-		clear(dst)
-		return st, nil
-	}
-	if math.IsNaN(nrm) || math.IsInf(nrm, 0) {
-		return st, fmt.Errorf("linalg: ArnoldiFunc: v: %w", ErrNotFinite)
-	}
 	k.reset(n)
 	maxm := set.MaxIter
 	k.c, k.prev = growC(k.c, maxm)[:0], growC(k.prev, maxm)[:0]
@@ -601,7 +616,7 @@ func (k *Krylov) arnoldi(dst []complex128, a COperator, v []complex128, f func(c
 	w := k.wc
 	var cm convMon
 	anorm := 0.0
-	next, lastCheck := 4, 0
+	next := 4
 	for m := 1; ; m++ {
 		j := m - 1
 		a(w, k.qc[j])
@@ -640,20 +655,8 @@ func (k *Krylov) arnoldi(dst []complex128, a COperator, v []complex128, f func(c
 		if err := k.hessFunc(k.c, m, f); err != nil {
 			return st, fmt.Errorf("linalg: ArnoldiFunc: f(H_m): %w", err)
 		}
-		cn := Norm2(k.c)
-		est := math.Inf(1)
-		if lastCheck > 0 {
-			est = cm.estimate(diffNorm(k.c, k.prev), m-lastCheck)
-		}
-		lastCheck = m
-		if invariant {
-			est = 0
-		}
 		st.Iterations = m
-		st.ErrEst = est
-		if cn > 0 {
-			st.ErrEst = est / cn
-		}
+		st.ErrEst = cm.check(m, invariant, Norm2(k.c), func() float64 { return diffNorm(k.c, k.prev) })
 		if st.ErrEst <= set.Tol || last {
 			clear(dst)
 			for jj := 0; jj < m; jj++ {
@@ -782,20 +785,13 @@ const csymBreakdown = 1e-4
 // complex point, Tol = 1e-12, Arnoldi needed 73 products, this method 68,
 // and 62 with Reorth (see BenchmarkPFKrylov in package modified).
 func (k *Krylov) ComplexSymFuncTo(dst []complex128, a COperator, v []complex128, f func(complex128) complex128, s *KrylovSettings) (KrylovStats, error) {
-	n := len(v)
-	if len(dst) != n {
-		panic(badLen)
-	}
-	set := s.withDefaults(n)
 	var st KrylovStats
-	nrm := Norm2(v)
-	if nrm == 0 {
-		clear(dst)
-		return st, nil
+	nrm, err := startNorm("ComplexSymFunc", dst, v)
+	if nrm == 0 || err != nil {
+		return st, err
 	}
-	if math.IsNaN(nrm) || math.IsInf(nrm, 0) {
-		return st, fmt.Errorf("linalg: ComplexSymFunc: v: %w", ErrNotFinite)
-	}
+	n := len(v)
+	set := s.withDefaults(n)
 	// Scale v to unit norm first so that vᵀv cannot overflow.
 	k.reset(n)
 	q0 := k.cplxVec(0)
@@ -816,7 +812,7 @@ func (k *Krylov) ComplexSymFuncTo(dst []complex128, a COperator, v []complex128,
 	w := k.wc
 	var cm convMon
 	anorm := 0.0
-	next, lastCheck := 4, 0
+	next := 4
 	for m := 1; ; m++ {
 		q := k.qc[m-1]
 		a(w, q)
@@ -895,23 +891,13 @@ func (k *Krylov) ComplexSymFuncTo(dst []complex128, a COperator, v []complex128,
 		for j := 0; j < m; j++ {
 			Axpy(u, k.c[j], k.qc[j])
 		}
-		cn := Norm2(u)
-		est := math.Inf(1)
-		if lastCheck > 0 {
+		st.Iterations = m
+		st.ErrEst = cm.check(m, invariant, Norm2(u), func() float64 {
 			for i := range u {
 				k.wc[i] = u[i] - k.up[i]
 			}
-			est = cm.estimate(Norm2(k.wc), m-lastCheck)
-		}
-		lastCheck = m
-		if invariant {
-			est = 0
-		}
-		st.Iterations = m
-		st.ErrEst = est
-		if cn > 0 {
-			st.ErrEst = est / cn
-		}
+			return Norm2(k.wc)
+		})
 		if st.ErrEst <= set.Tol || last {
 			if st.ErrEst <= set.Tol {
 				ScaleTo(dst, gamma, u)

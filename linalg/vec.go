@@ -103,6 +103,18 @@ func DotC[T Scalar](x, y []T) T {
 	return r
 }
 
+// AllFinite reports whether every entry of x (both parts, for complex128)
+// is neither NaN nor ±Inf; true for an empty slice.
+func AllFinite[T Scalar](x []T) bool {
+	for _, v := range x {
+		// v − v is 0 for finite v and NaN for NaN or ±Inf, in each part.
+		if v-v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // Norm2 returns the Euclidean norm sqrt(Σ |x_i|²), computed without undue
 // overflow or underflow.
 func Norm2[T Scalar](x []T) float64 {

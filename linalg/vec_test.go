@@ -185,3 +185,27 @@ func BenchmarkDispatch(b *testing.B) {
 	})
 	_, _ = sf, sc
 }
+
+// AllFinite against IsFinite entry by entry, with NaN and ±Inf in either
+// part of a complex entry.
+func TestAllFinite(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, x := range [][]float64{nil, {0, 1, -2}, {1, nan}, {inf, 0}, {-inf}, {math.MaxFloat64, 0x1p-1074}} {
+		want := true
+		for _, v := range x {
+			want = want && IsFinite(v)
+		}
+		if got := AllFinite(x); got != want {
+			t.Errorf("AllFinite(%v) = %v, want %v", x, got, want)
+		}
+	}
+	for _, x := range [][]complex128{nil, {1i, 2}, {complex(1, nan)}, {complex(nan, 0)}, {complex(0, -inf)}, {complex(inf, 1)}, {complex(math.MaxFloat64, -math.MaxFloat64)}} {
+		want := true
+		for _, v := range x {
+			want = want && IsFinite(v)
+		}
+		if got := AllFinite(x); got != want {
+			t.Errorf("AllFinite(%v) = %v, want %v", x, got, want)
+		}
+	}
+}

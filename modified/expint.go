@@ -486,7 +486,7 @@ func (w *expWork[T]) applyKrylov(l *expLin, dst, v []complex128, k int, tau floa
 // evalF evaluates the flow at a stage u; failures other than a complex
 // flow in float64 become errExpRetry (the step is retried smaller).
 func (w *expWork[T]) evalF(dst, u []complex128) error {
-	if firstNonFiniteC(u) >= 0 {
+	if firstNonFinite(u) >= 0 {
 		return errExpRetry
 	}
 	fromC(w.aT, u)
@@ -596,7 +596,7 @@ func (w *expWork[T]) krogstad(l *expLin, dst []complex128, tau float64) (nf, nj 
 	for i := range dst {
 		dst[i] = w.big[i] + tc*(2*w.u2[i]-4*w.u3[i]+4*w.b[i]-w.a[i])
 	}
-	if firstNonFiniteC(dst) >= 0 {
+	if firstNonFinite(dst) >= 0 {
 		err = errExpRetry
 	}
 	return
@@ -614,7 +614,7 @@ func (w *expWork[T]) etd2(l *expLin, dst, est []complex128, tau float64, euler b
 		dst[i] = l.y[i] + tc*w.a[i]
 	}
 	if euler {
-		if firstNonFiniteC(dst) >= 0 {
+		if firstNonFinite(dst) >= 0 {
 			err = errExpRetry
 		}
 		return
@@ -632,7 +632,7 @@ func (w *expWork[T]) etd2(l *expLin, dst, est []complex128, tau float64, euler b
 		est[i] *= tc
 		dst[i] = w.u2[i] + est[i]
 	}
-	if firstNonFiniteC(dst) >= 0 {
+	if firstNonFinite(dst) >= 0 {
 		err = errExpRetry
 	}
 	return

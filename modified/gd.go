@@ -197,7 +197,7 @@ func GD[T linalg.Scalar](p *problems.Problem, x0 []T, h float64, n int, s *GDSet
 // x, or −1.
 func firstNonFinite[T linalg.Scalar](x []T) int {
 	for i, v := range x {
-		if !linalg.IsFinite(v) {
+		if v-v != 0 { // NaN exactly when a part of v is NaN or ±Inf
 			return i
 		}
 	}

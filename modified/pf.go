@@ -514,11 +514,11 @@ func (pf *PF[T]) realPhi(l float64) float64 {
 // evalReal is the float64 flow.
 func (pf *PF[T]) evalReal(dst, y []float64) error {
 	rf := pf.rf
-	if i := firstNonFiniteF(y); i >= 0 {
+	if i := firstNonFinite(y); i >= 0 {
 		return fmt.Errorf("%w: θ[%d] = %v", ErrInvalidInput, i, y[i])
 	}
 	rf.Grad(pf.gr, y)
-	if i := firstNonFiniteF(pf.gr); i >= 0 {
+	if i := firstNonFinite(pf.gr); i >= 0 {
 		return fmt.Errorf("gradient component %d is %v", i, pf.gr[i])
 	}
 	pf.kbad = 0
@@ -549,28 +549,10 @@ func (pf *PF[T]) evalReal(dst, y []float64) error {
 		rf.D3(pf.d3r, y, pf.gr, pf.gr)
 		floats.AddScaled(dst, -pf.h*pf.h/12, pf.d3r)
 	}
-	if i := firstNonFiniteF(dst); i >= 0 {
+	if i := firstNonFinite(dst); i >= 0 {
 		return fmt.Errorf("flow component %d is %v", i, dst[i])
 	}
 	return nil
-}
-
-func firstNonFiniteF(x []float64) int {
-	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return i
-		}
-	}
-	return -1
-}
-
-func firstNonFiniteC(x []complex128) int {
-	for i, v := range x {
-		if !linalg.IsFinite(v) {
-			return i
-		}
-	}
-	return -1
 }
 
 func isRealVec(y []complex128) bool {
@@ -585,11 +567,11 @@ func isRealVec(y []complex128) bool {
 // evalCplx is the complex128 flow.
 func (pf *PF[T]) evalCplx(dst, y []complex128, commit bool) error {
 	cf := pf.cf
-	if i := firstNonFiniteC(y); i >= 0 {
+	if i := firstNonFinite(y); i >= 0 {
 		return fmt.Errorf("%w: θ[%d] = %v", ErrInvalidInput, i, y[i])
 	}
 	cf.Grad(pf.gc, y)
-	if i := firstNonFiniteC(pf.gc); i >= 0 {
+	if i := firstNonFinite(pf.gc); i >= 0 {
 		return fmt.Errorf("gradient component %d is %v", i, pf.gc[i])
 	}
 	if pf.backend == BackendKrylov {
@@ -624,7 +606,7 @@ func (pf *PF[T]) evalCplx(dst, y []complex128, commit bool) error {
 		cf.D3(pf.d3c, y, pf.gc, pf.gc)
 		linalg.Axpy(dst, complex(-pf.h*pf.h/12, 0), pf.d3c)
 	}
-	if i := firstNonFiniteC(dst); i >= 0 {
+	if i := firstNonFinite(dst); i >= 0 {
 		return fmt.Errorf("flow component %d is %v", i, dst[i])
 	}
 	return nil
@@ -636,10 +618,7 @@ func (pf *PF[T]) decompose(y []complex128) error {
 	n := pf.n
 	pf.vtOK = false
 	if pf.backend == BackendConstant {
-		pf.cplxDec = false
-		for i, l := range pf.sym.Values() {
-			pf.lam[i] = complex(l, 0)
-		}
+		pf.useSymValues()
 		return nil
 	}
 	if isRealVec(y) {
@@ -647,20 +626,13 @@ func (pf *PF[T]) decompose(y []complex128) error {
 			pf.yr[i] = real(v)
 		}
 		pf.rf.Hess(pf.hr, pf.yr)
-		if i := firstNonFiniteF(pf.hr); i >= 0 {
+		if i := firstNonFinite(pf.hr); i >= 0 {
 			return fmt.Errorf("Hessian entry (%d, %d) is %v", i/n, i%n, pf.hr[i])
 		}
-		if err := pf.sym.Factorize(pf.hr, n); err != nil {
-			return fmt.Errorf("Hessian eigendecomposition: %w", err)
-		}
-		pf.cplxDec = false
-		for i, l := range pf.sym.Values() {
-			pf.lam[i] = complex(l, 0)
-		}
-		return nil
+		return pf.decomposeReal()
 	}
 	pf.cf.Hess(pf.hc, y)
-	if i := firstNonFiniteC(pf.hc); i >= 0 {
+	if i := firstNonFinite(pf.hc); i >= 0 {
 		return fmt.Errorf("Hessian entry (%d, %d) is %v", i/n, i%n, pf.hc[i])
 	}
 	if isRealVec(pf.hc) {
@@ -669,14 +641,7 @@ func (pf *PF[T]) decompose(y []complex128) error {
 		for i, v := range pf.hc {
 			pf.hr[i] = real(v)
 		}
-		if err := pf.sym.Factorize(pf.hr, n); err != nil {
-			return fmt.Errorf("Hessian eigendecomposition: %w", err)
-		}
-		pf.cplxDec = false
-		for i, l := range pf.sym.Values() {
-			pf.lam[i] = complex(l, 0)
-		}
-		return nil
+		return pf.decomposeReal()
 	}
 	if err := pf.ce.FactorizeSymmetric(pf.hc, n); err != nil {
 		return fmt.Errorf("complex symmetric Hessian eigendecomposition: %w", err)
@@ -684,6 +649,25 @@ func (pf *PF[T]) decompose(y []complex128) error {
 	pf.cplxDec = true
 	copy(pf.lam, pf.ce.Values())
 	return nil
+}
+
+// decomposeReal computes the eigendecomposition of the real symmetric
+// Hessian in hr into sym and the eigenvalues into lam.
+func (pf *PF[T]) decomposeReal() error {
+	if err := pf.sym.Factorize(pf.hr, pf.n); err != nil {
+		return fmt.Errorf("Hessian eigendecomposition: %w", err)
+	}
+	pf.useSymValues()
+	return nil
+}
+
+// useSymValues selects the real decomposition in sym and copies its
+// eigenvalues into lam.
+func (pf *PF[T]) useSymValues() {
+	pf.cplxDec = false
+	for i, l := range pf.sym.Values() {
+		pf.lam[i] = complex(l, 0)
+	}
 }
 
 // fillVT writes the current eigenvectors, normalised to unit 2-norm, as the

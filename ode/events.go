@@ -2,23 +2,10 @@ package ode
 
 import (
 	"fmt"
-	"math"
 	"slices"
-)
 
-// crossing reports whether g moves from ga to gb through zero in the
-// requested direction.
-func crossing(ga, gb float64, dir int) bool {
-	rising := ga < 0 && gb >= 0
-	falling := ga > 0 && gb <= 0
-	switch dir {
-	case 1:
-		return rising
-	case -1:
-		return falling
-	}
-	return rising || falling
-}
+	"github.com/pflow-go/pflow/ode/internal/event"
+)
 
 // handleEvents samples every event function on the dense output of the last
 // step, locates the zeros in time order and records them; a terminal one
@@ -48,7 +35,7 @@ func (it *Integrator[T]) handleEvents() {
 		}
 		it.cand = it.cand[:0]
 		for i, e := range evs {
-			if crossing(it.gPrev[i], it.gB[i], e.Direction) {
+			if event.Crossing(it.gPrev[i], it.gB[i], e.Direction) {
 				it.cand = append(it.cand, evCand{t: it.locate(i, tA, tB, it.gPrev[i], it.gB[i]), e: i})
 			}
 		}
@@ -86,43 +73,12 @@ func (it *Integrator[T]) interp(dst []T, t float64) {
 	denseEval(dst, it.m, it.tOld, it.hUsed, it.yOld, it.yEnd, it.dk, it.denseIdx, t)
 }
 
-// locate finds the zero of event i in [ta, tb] (g changes sign there) with
-// the Illinois variant of regula falsi, to a time tolerance of a few ulps.
-// It returns the bracket end on the far side of the zero, so that the
-// recorded point has crossed.
+// locate finds the zero of event i between ta and tb (g changes sign
+// there) on the dense output; see event.Locate.
 func (it *Integrator[T]) locate(i int, ta, tb, ga, gb float64) float64 {
 	g := it.set.Events[i].G
-	tol := 4 * eps * math.Max(math.Abs(ta), math.Abs(tb))
-	if gb == 0 {
-		return tb
-	}
-	side := 0
-	for range 200 {
-		if math.Abs(tb-ta) <= tol {
-			break
-		}
-		tc := tb - gb*(tb-ta)/(gb-ga)
-		if !(math.Min(ta, tb) < tc && tc < math.Max(ta, tb)) {
-			tc = 0.5 * (ta + tb)
-		}
-		it.interp(it.stage, tc)
-		gc := g(tc, it.stage)
-		if gc == 0 {
-			return tc
-		}
-		if (gc > 0) == (gb > 0) {
-			tb, gb = tc, gc
-			if side == 1 {
-				ga /= 2
-			}
-			side = 1
-		} else {
-			ta, ga = tc, gc
-			if side == -1 {
-				gb /= 2
-			}
-			side = -1
-		}
-	}
-	return tb
+	return event.Locate(func(t float64) float64 {
+		it.interp(it.stage, t)
+		return g(t, it.stage)
+	}, ta, tb, ga, gb)
 }

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/ode"
-	"github.com/pflow-go/pflow/ode/internal/lu"
 	"gonum.org/v1/gonum/floats"
 )
 
@@ -97,7 +97,7 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 	hz := make([]float64, n*n)
 	hz2 := make([]float64, n*n)
 	jm := make([]float64, n*n)
-	fac := lu.New[float64](n)
+	fac := new(linalg.LU[float64])
 	// residual R(y) = y − x + h Σ w_j ∇E(x + ξ_j(y − x))
 	resid := func(dst, y []float64) {
 		for i := range dst {
@@ -183,9 +183,9 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 					jm[i*n+i] += 1 + mu
 				}
 				sol.Stats.NLU++
-				if fac.Factorize(jm) {
+				if fac.Factorize(jm, n) == nil {
 					copy(rt, r)
-					fac.Solve(rt) // y_new = y − rt
+					fac.SolveTo(rt, rt) // y_new = y − rt
 					if floats.Dot(rt, r) > 0 {
 						descent = true
 						break
@@ -223,7 +223,7 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 				break
 			}
 		}
-		if !ok || !allFinite(y) {
+		if !ok || !linalg.AllFinite(y) {
 			sol.Stats.NRejected++
 			return sol, fmt.Errorf("%w: AVF Newton at t = %v, h = %v", ode.ErrNoConvergence, t, h)
 		}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/ode"
-	"github.com/pflow-go/pflow/ode/internal/lu"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -132,7 +131,7 @@ type gaussStepper[T linalg.Scalar] struct {
 	yi      []T
 	jac     []T
 	m       []T // s·n × s·n Newton matrix
-	lu      *lu.LU[T]
+	lu      *linalg.LU[T]
 	r       []T
 	fy, tmp []T
 	kah     kahan[T]
@@ -170,7 +169,7 @@ func newGaussStepper[T linalg.Scalar](prob Problem[T], n int, set *GaussSettings
 	if g.solver == Newton {
 		g.jac = make([]T, n*n)
 		g.m = make([]T, sn*sn)
-		g.lu = lu.New[T](sn)
+		g.lu = new(linalg.LU[T])
 		g.r = make([]T, sn)
 	}
 	return g
@@ -220,6 +219,22 @@ func maxAbs[T linalg.Scalar](v []T) float64 {
 	return m
 }
 
+// stageSum writes dst = h (A⊗I) F, block i being h Σ_j a_ij F_j, from the
+// stage derivatives in g.f.
+func (g *gaussStepper[T]) stageSum(dst []T, h float64) {
+	n, s := g.n, g.s
+	for i := 0; i < s; i++ {
+		zi := dst[i*n : (i+1)*n]
+		clear(zi)
+		for j := 0; j < s; j++ {
+			ha := linalg.FromFloat[T](h * g.a[i][j])
+			for k, v := range g.f[j*n : (j+1)*n] {
+				zi[k] += ha * v
+			}
+		}
+	}
+}
+
 // step advances y by h in place. It returns false if the stage equations
 // did not converge (y is then unchanged).
 func (g *gaussStepper[T]) step(t, h float64, y []T) bool {
@@ -227,16 +242,7 @@ func (g *gaussStepper[T]) step(t, h float64, y []T) bool {
 	if g.warm {
 		// Predictor: the stage derivatives of the previous step,
 		// Z_i = h Σ_j a_ij F_j, an O(h²) guess that saves iterations.
-		for i := 0; i < s; i++ {
-			zi := g.z[i*n : (i+1)*n]
-			clear(zi)
-			for j := 0; j < s; j++ {
-				ha := linalg.FromFloat[T](h * g.a[i][j])
-				for k, v := range g.f[j*n : (j+1)*n] {
-					zi[k] += ha * v
-				}
-			}
-		}
+		g.stageSum(g.z, h)
 	} else {
 		clear(g.z)
 	}
@@ -260,7 +266,7 @@ func (g *gaussStepper[T]) step(t, h float64, y []T) bool {
 			}
 		}
 		g.st.NLU++
-		if !g.lu.Factorize(g.m) {
+		if g.lu.Factorize(g.m, sn) != nil {
 			return false
 		}
 	}
@@ -268,22 +274,13 @@ func (g *gaussStepper[T]) step(t, h float64, y []T) bool {
 	for it := 0; it < g.maxIter; it++ {
 		g.evalStages(t, h, y)
 		// zn = h (A⊗I) F
-		for i := 0; i < s; i++ {
-			zi := g.zn[i*n : (i+1)*n]
-			clear(zi)
-			for j := 0; j < s; j++ {
-				ha := linalg.FromFloat[T](h * g.a[i][j])
-				for k, v := range g.f[j*n : (j+1)*n] {
-					zi[k] += ha * v
-				}
-			}
-		}
+		g.stageSum(g.zn, h)
 		var d float64
 		if g.solver == Newton {
 			for k := range g.r {
 				g.r[k] = g.zn[k] - g.z[k]
 			}
-			g.lu.Solve(g.r)
+			g.lu.SolveTo(g.r, g.r)
 			for k := range g.z {
 				g.z[k] += g.r[k]
 			}
@@ -365,7 +362,7 @@ func Gauss[T linalg.Scalar](prob Problem[T], t0 float64, y0 []T, h float64, nste
 			tc += gm * h
 		}
 		sol.Stats.NAccepted++
-		if !allFinite(y) {
+		if !linalg.AllFinite(y) {
 			rec.save(t+h, y)
 			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
 		}

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/pflow-go/pflow/internal/benchprob"
+	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/ode"
 )
 
@@ -75,7 +76,7 @@ func KeplerBench(m Splitting, stepsPerPeriod, periods int) (KeplerResult, error)
 			break
 		}
 	}
-	if last == nil || !allFinite(last) { // Steps ends after a non-finite state
+	if last == nil || !linalg.AllFinite(last) { // Steps ends after a non-finite state
 		return r, fmt.Errorf("%w: kepler with %s at step %d, t = %v", ode.ErrNonFinite, r.Solver, k, float64(k)*h)
 	}
 	r.FinalError = benchprob.MaxAbsDiff(last, y0)

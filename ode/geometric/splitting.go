@@ -284,7 +284,7 @@ func integrateSplit[T linalg.Scalar](m Splitting, gamma float64, prob Separable[
 		t := t0 + float64(k)*h
 		sol.Stats.NSteps++
 		sol.Stats.NAccepted++
-		if !allFinite(q) || !allFinite(p) {
+		if !linalg.AllFinite(q) || !linalg.AllFinite(p) {
 			rec.save(t, q, p)
 			sol.Stats.NFev = st.nfev
 			return sol, fmt.Errorf("%w: at t = %v (step %d)", ode.ErrNonFinite, t, k)
@@ -318,7 +318,7 @@ func Steps[T linalg.Scalar](m Splitting, prob Separable[T], t0 float64, q0, p0 [
 		st := &splitStepper[T]{m: m, prob: prob, f: make([]T, n), v: make([]T, n)}
 		for k := 1; ; k++ {
 			st.step(q, p, h)
-			if !yield(t0+float64(k)*h, y) || !allFinite(y) {
+			if !yield(t0+float64(k)*h, y) || !linalg.AllFinite(y) {
 				return
 			}
 		}

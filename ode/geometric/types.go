@@ -62,32 +62,21 @@ func (s *FixedSettings) compensated() bool { return s != nil && s.Compensated }
 
 // checkFixed validates the common inputs of fixed-step integrations.
 func checkFixed[T linalg.Scalar](t0, h float64, nsteps int, ys ...[]T) error {
-	if !isFinite(t0) {
+	if !linalg.IsFinite(t0) {
 		return fmt.Errorf("%w: t0 = %v", ode.ErrInvalidSettings, t0)
 	}
-	if !(h > 0) || !isFinite(h) {
+	if !(h > 0) || !linalg.IsFinite(h) {
 		return fmt.Errorf("%w: step size h = %v must be positive and finite", ode.ErrInvalidSettings, h)
 	}
 	if nsteps < 0 {
 		return fmt.Errorf("%w: number of steps %d is negative", ode.ErrInvalidSettings, nsteps)
 	}
 	for _, y := range ys {
-		if !allFinite(y) {
+		if !linalg.AllFinite(y) {
 			return fmt.Errorf("%w: initial state is not finite", ode.ErrInvalidSettings)
 		}
 	}
 	return nil
-}
-
-func isFinite(x float64) bool { return x-x == 0 }
-
-func allFinite[T linalg.Scalar](y []T) bool {
-	for _, v := range y {
-		if !linalg.IsFinite(v) {
-			return false
-		}
-	}
-	return true
 }
 
 // kahan holds the compensation terms of a compensated sum y += d.

@@ -6,22 +6,8 @@ import (
 
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/ode"
+	"github.com/pflow-go/pflow/ode/internal/event"
 )
-
-// eventCrossing reports whether g moves from ga to gb through zero in the
-// direction dir (ode.Event's convention: +1 from negative to non-negative,
-// −1 from positive to non-positive, 0 either).
-func eventCrossing(ga, gb float64, dir int) bool {
-	rising := ga < 0 && gb >= 0
-	falling := ga > 0 && gb <= 0
-	switch dir {
-	case 1:
-		return rising
-	case -1:
-		return falling
-	}
-	return rising || falling
-}
 
 // eventState locates the zeros of Problem.Events on the collocation
 // polynomial of each accepted step.
@@ -82,8 +68,8 @@ func (es *eventState[T]) step(ta, h, tb float64, y0, y1 []T, z *[3][]T) float64 
 		}
 		es.cand = es.cand[:0]
 		for i, e := range es.evs {
-			if eventCrossing(es.gPrev[i], es.gB[i], e.Direction) {
-				tz := illinois(func(t float64) float64 {
+			if event.Crossing(es.gPrev[i], es.gB[i], e.Direction) {
+				tz := event.Locate(func(t float64) float64 {
 					at(es.y, t)
 					return e.G(t, es.y)
 				}, tA, tS, es.gPrev[i], es.gB[i])
@@ -112,42 +98,4 @@ func (es *eventState[T]) step(ta, h, tb float64, y0, y1 []T, z *[3][]T) float64 
 		tA = tS
 	}
 	return math.NaN()
-}
-
-// illinois narrows a bracket (a, b] of a sign change of g (g(a) = ga ≠ 0
-// with the old sign, g(b) = gb zero or with the new one) by the Illinois
-// variant of regula falsi (Dowell & Jarratt, BIT 11 (1971) 168) to a width
-// of 4 ulps of max(|a|, |b|). It returns the right end of the final
-// bracket: the first point found where g has reached its new sign.
-func illinois(g func(float64) float64, a, b, ga, gb float64) float64 {
-	side := 0
-	for it := 0; it < 200; it++ {
-		if b-a <= 4*0x1p-52*math.Max(math.Abs(a), math.Abs(b)) || b-a <= 0x1p-1074 {
-			break
-		}
-		var m float64
-		if ga != gb {
-			m = b - gb*(b-a)/(gb-ga)
-		}
-		if !(m > a && m < b) {
-			m = a + (b-a)/2
-		}
-		gm := g(m)
-		// Keep the invariant: the crossing lies in (a, b], g(a) has the old
-		// sign (or is the start value), g(b) the new one (or zero).
-		if (ga < 0 && gm >= 0) || (ga > 0 && gm <= 0) {
-			b, gb = m, gm
-			if side == -1 {
-				ga /= 2
-			}
-			side = -1
-		} else {
-			a, ga = m, gm
-			if side == 1 {
-				gb /= 2
-			}
-			side = 1
-		}
-	}
-	return b
 }

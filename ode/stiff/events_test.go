@@ -8,23 +8,6 @@ import (
 	"github.com/pflow-go/pflow/ode"
 )
 
-// The Illinois iteration brackets the root of t³ − 2 to 4 ulps with
-// superlinear convergence (order ≈ 1.44, Dowell & Jarratt 1971): from
-// [0, 2] well under 30 evaluations (bisection would need ~52).
-func TestIllinois(t *testing.T) {
-	nev := 0
-	g := func(x float64) float64 { nev++; return x*x*x - 2 }
-	r := illinois(g, 0, 2, -2, 6)
-	want := math.Cbrt(2)
-	if math.Abs(r-want) > 4*0x1p-52*want || g(r) < 0 {
-		t.Errorf("root %v, want %v (from above)", r, want)
-	}
-	t.Logf("%d evaluations", nev)
-	if nev > 30 {
-		t.Errorf("%d evaluations", nev)
-	}
-}
-
 // Zeros of y1 = cos t for the oscillator y1' = y2, y2' = −y1, located on
 // the dense output: all three in [0, 10], only the rising one with
 // Direction +1, and a terminal one that ends the integration there.

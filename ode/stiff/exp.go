@@ -75,10 +75,10 @@ type SemiLinear[T linalg.Scalar] struct {
 }
 
 func checkExp[T linalg.Scalar](t0, h float64, nsteps int, y0 []T) error {
-	if !isFinite(t0) || !(h > 0) || !isFinite(h) || nsteps < 0 {
+	if !linalg.IsFinite(t0) || !(h > 0) || !linalg.IsFinite(h) || nsteps < 0 {
 		return fmt.Errorf("%w: t0 = %v, h = %v, nsteps = %d", ode.ErrInvalidSettings, t0, h, nsteps)
 	}
-	if !allFinite(y0) {
+	if !linalg.AllFinite(y0) {
 		return fmt.Errorf("%w: initial state is not finite", ode.ErrInvalidSettings)
 	}
 	return nil
@@ -103,7 +103,7 @@ func ExpEuler[T linalg.Scalar](p SemiLinear[T], t0 float64, y0 []T, h float64, n
 	if err := checkExp(t0, h, nsteps, y0); err != nil {
 		return nil, err
 	}
-	if !allFinite(p.L) {
+	if !linalg.AllFinite(p.L) {
 		return nil, fmt.Errorf("%w: L has non-finite entries", ode.ErrInvalidSettings)
 	}
 	hl := make([]T, n*n)
@@ -132,12 +132,7 @@ func ExpEuler[T linalg.Scalar](p SemiLinear[T], t0 float64, y0 []T, h float64, n
 			yn[i] = s
 		}
 		copy(y, yn)
-		sol.Stats.NSteps++
-		sol.Stats.NAccepted++
-		sol.TEnd = t0 + float64(k+1)*h
-		sol.T = append(sol.T, sol.TEnd)
-		sol.Y = append(sol.Y, append([]T(nil), y...))
-		if !allFinite(y) {
+		if !sol.recordStep(t0+float64(k+1)*h, y) {
 			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
 		}
 	}
@@ -180,7 +175,7 @@ func ExpRosenbrockEuler[T linalg.Scalar](p Problem[T], t0 float64, y0 []T, h flo
 			fdJacobian(jac, p.F, t, y, fy, ytmp, ftmp)
 			sol.Stats.NFev += n
 		}
-		if !allFinite(jac) || !allFinite(fy) {
+		if !linalg.AllFinite(jac) || !linalg.AllFinite(fy) {
 			return sol, fmt.Errorf("%w: f or its Jacobian not finite at t = %v", ode.ErrNonFinite, t)
 		}
 		for i := range jac {
@@ -195,14 +190,20 @@ func ExpRosenbrockEuler[T linalg.Scalar](p Problem[T], t0 float64, y0 []T, h flo
 			ytmp[i] = y[i] + hT*s
 		}
 		copy(y, ytmp)
-		sol.Stats.NSteps++
-		sol.Stats.NAccepted++
-		sol.TEnd = t0 + float64(k+1)*h
-		sol.T = append(sol.T, sol.TEnd)
-		sol.Y = append(sol.Y, append([]T(nil), y...))
-		if !allFinite(y) {
+		if !sol.recordStep(t0+float64(k+1)*h, y) {
 			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
 		}
 	}
 	return sol, nil
+}
+
+// recordStep counts an accepted fixed step ending at tEnd, stores a copy
+// of its state y and reports whether y is finite.
+func (sol *Solution[T]) recordStep(tEnd float64, y []T) bool {
+	sol.Stats.NSteps++
+	sol.Stats.NAccepted++
+	sol.TEnd = tEnd
+	sol.T = append(sol.T, tEnd)
+	sol.Y = append(sol.Y, append([]T(nil), y...))
+	return linalg.AllFinite(y)
 }

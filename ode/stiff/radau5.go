@@ -7,7 +7,6 @@ import (
 
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/ode"
-	"github.com/pflow-go/pflow/ode/internal/lu"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -89,14 +88,14 @@ func newRadauTransform() radauTransform {
 			m[i*3+k] = tr.v[i][k]
 		}
 	}
-	f := lu.New[complex128](3)
-	if !f.Factorize(m) {
+	f := new(linalg.LU[complex128])
+	if f.Factorize(m, 3) != nil {
 		panic("stiff: Radau IIA eigenvectors singular")
 	}
 	for k := 0; k < 3; k++ {
 		e := make([]complex128, 3)
 		e[k] = 1
-		f.Solve(e)
+		f.SolveTo(e, e)
 		for i := 0; i < 3; i++ {
 			tr.vinv[i][k] = e[i]
 		}
@@ -148,7 +147,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	if err != nil {
 		return nil, err
 	}
-	if !allFinite(y0) {
+	if !linalg.AllFinite(y0) {
 		return nil, fmt.Errorf("%w: initial state is not finite", ode.ErrInvalidSettings)
 	}
 	if prob.F == nil {
@@ -201,11 +200,11 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	jacC := make([]complex128, n*n)
 	m1 := make([]T, n*n)
 	mc := make([]complex128, n*n)
-	lu1 := lu.New[T](n)
-	lu2 := lu.New[complex128](n)
-	var lu3 *lu.LU[complex128]
+	lu1 := new(linalg.LU[T])
+	lu2 := new(linalg.LU[complex128])
+	var lu3 *linalg.LU[complex128]
 	if !realT {
-		lu3 = lu.New[complex128](n)
+		lu3 = new(linalg.LU[complex128])
 	}
 	var z, zacc, fz [3][]T
 	var zc, fc, dw [3][]complex128
@@ -241,11 +240,11 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		for i := 0; i < n; i++ {
 			m1[i*n+i] += g
 		}
-		if !lu1.Factorize(m1) {
+		if lu1.Factorize(m1, n) != nil {
 			return false
 		}
 		toC(jacC, jac)
-		for k, f := range []*lu.LU[complex128]{lu2, lu3} {
+		for k, f := range []*linalg.LU[complex128]{lu2, lu3} {
 			if f == nil {
 				continue
 			}
@@ -256,7 +255,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			for i := 0; i < n; i++ {
 				mc[i*n+i] += l
 			}
-			if !f.Factorize(mc) {
+			if f.Factorize(mc, n) != nil {
 				return false
 			}
 		}
@@ -288,7 +287,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		onTarget = true
 	}
 	eval(f0, x, y)
-	if !allFinite(f0) {
+	if !linalg.AllFinite(f0) {
 		return sol, fmt.Errorf("%w: f(t0, y0) is not finite", ode.ErrNonFinite)
 	}
 	// The control flow is RADAU5's: needJac is its label 10 (new Jacobian,
@@ -373,7 +372,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 					ytmp[i] = y[i] + z[k][i]
 				}
 				eval(fz[k], x+radauC[k]*h, ytmp)
-				if !allFinite(fz[k]) {
+				if !linalg.AllFinite(fz[k]) {
 					nonfinite = true
 				}
 			}
@@ -405,12 +404,12 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 				switch kk {
 				case 0:
 					fromC(r1, d)
-					lu1.Solve(r1)
+					lu1.SolveTo(r1, r1)
 					toC(d, r1)
 				case 1:
-					lu2.Solve(d)
+					lu2.SolveTo(d, d)
 				case 2:
-					lu3.Solve(d)
+					lu3.SolveTo(d, d)
 				}
 			}
 			if realT {
@@ -487,7 +486,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			f2[i] = (d0*z[0][i] + d1*z[1][i] + d2*z[2][i]) / hT
 			cont[i] = f2[i] + f0[i]
 		}
-		lu1.Solve(cont)
+		lu1.SolveTo(cont, cont)
 		errn := rmsScaled(cont, scal)
 		if errn >= 1 && (first || reject) {
 			for i := range y {
@@ -497,7 +496,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			for i := range cont {
 				cont[i] = ftmp[i] + f2[i]
 			}
-			lu1.Solve(cont)
+			lu1.SolveTo(cont, cont)
 			errn = rmsScaled(cont, scal)
 		}
 		if math.IsNaN(errn) {
@@ -560,7 +559,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		// step at its zero.
 		xEnd, yEnd := x, y
 		stop := -1
-		if es != nil && allFinite(y) {
+		if es != nil && linalg.AllFinite(y) {
 			if tz := es.step(xold, h, x, yold, y, &zacc); !math.IsNaN(tz) {
 				hit := es.hits[es.terminalAt]
 				xEnd, yEnd, stop = tz, hit.Y, hit.Index
@@ -594,7 +593,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		if stop >= 0 {
 			return sol, fmt.Errorf("%w: terminal event %d at t = %v", ode.ErrStopped, stop, xEnd)
 		}
-		if !allFinite(y) {
+		if !linalg.AllFinite(y) {
 			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, x)
 		}
 		if last {

@@ -101,17 +101,6 @@ type RadauStats struct {
 	MaxNewtonIter int
 }
 
-func isFinite(x float64) bool { return x-x == 0 }
-
-func allFinite[T linalg.Scalar](y []T) bool {
-	for _, v := range y {
-		if !linalg.IsFinite(v) {
-			return false
-		}
-	}
-	return true
-}
-
 func (s *Settings) get(t0, t1 float64) (Settings, error) {
 	var d Settings
 	if s != nil {
@@ -123,10 +112,10 @@ func (s *Settings) get(t0, t1 float64) (Settings, error) {
 	if d.ATol == 0 {
 		d.ATol = 1e-6
 	}
-	if !(d.RTol > 1e-15) || !isFinite(d.RTol) || !(d.ATol > 0) || !isFinite(d.ATol) {
+	if !(d.RTol > 1e-15) || !linalg.IsFinite(d.RTol) || !(d.ATol > 0) || !linalg.IsFinite(d.ATol) {
 		return d, fmt.Errorf("%w: rtol = %v, atol = %v (need rtol > 1e−15, atol > 0, finite)", ode.ErrInvalidSettings, d.RTol, d.ATol)
 	}
-	if !isFinite(t0) || !isFinite(t1) || !(t1 > t0) {
+	if !linalg.IsFinite(t0) || !linalg.IsFinite(t1) || !(t1 > t0) {
 		return d, fmt.Errorf("%w: need finite t0 < t1 (got %v, %v)", ode.ErrInvalidSettings, t0, t1)
 	}
 	if d.H0 == 0 {
@@ -135,7 +124,7 @@ func (s *Settings) get(t0, t1 float64) (Settings, error) {
 	if d.HMax == 0 {
 		d.HMax = t1 - t0
 	}
-	if !(d.H0 > 0) || !isFinite(d.H0) || !(d.HMax > 0) || math.IsNaN(d.HMax) {
+	if !(d.H0 > 0) || !linalg.IsFinite(d.H0) || !(d.HMax > 0) || math.IsNaN(d.HMax) {
 		return d, fmt.Errorf("%w: H0 = %v, HMax = %v", ode.ErrInvalidSettings, d.H0, d.HMax)
 	}
 	if d.MaxSteps == 0 {
