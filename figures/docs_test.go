@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-var updateDocs = flag.Bool("figures.update", false, "regenerate docs/figures.md and the gallery PNGs in docs/figures/ (about 15 s)")
+var updateDocs = flag.Bool("figures.update", false, "regenerate docs/figures.md and the gallery PNGs in docs/figures/ (about 6 s)")
 
 const docsDir = "../docs"
 
@@ -95,7 +95,7 @@ const docsHead = `# Figure gallery
 The figures below are drawn by package figures (gonum.org/v1/plot) from the data that
 packages modified, verify and stability return, and are reproduced on a fresh clone with
 
-    go run ./cmd/pflow figures -out figs              # all eleven, about 15 s on 2 cores
+    go run ./cmd/pflow figures -out figs              # all eleven, about 6 s on 2 cores
     go run ./cmd/pflow figures -out figs -only saddle # one (comma-separated names allowed)
 
 Each figure NAME is written as NAME.png (100 dpi), NAME.svg and NAME.csv, with one line of
