@@ -15,7 +15,7 @@ import (
 // returns the end point.
 func flowAt[T linalg.Scalar](tb testing.TB, f *Flow[T], x0 []T, t float64, n int) []T {
 	tb.Helper()
-	sol, err := ode.Solve(f.F, 0, t, x0, ode.DOP853, f.Wire(&ode.Settings[T]{Steps: n}))
+	sol, err := ode.Solve(ode.ProblemOf(f.F), 0, t, x0, ode.DOP853, f.Wire(&ode.Settings[T]{Steps: n}))
 	if err != nil {
 		tb.Fatal(err)
 	}

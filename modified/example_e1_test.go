@@ -67,7 +67,7 @@ func ExampleNew() {
 		if err != nil {
 			panic(err)
 		}
-		sol, err := ode.Solve(f.F, 0, h, x0, ode.DOP853, f.Wire(&ode.Settings[float64]{Steps: 8}))
+		sol, err := ode.Solve(ode.ProblemOf(f.F), 0, h, x0, ode.DOP853, f.Wire(&ode.Settings[float64]{Steps: 8}))
 		if err != nil {
 			panic(err)
 		}
@@ -119,7 +119,7 @@ func ExampleNewSGDFlow() {
 	fmt.Printf("mean SGD       (%.4f, %.4f)\n", mean[0], mean[1])
 	for _, hf := range []float64{h, 1e-300} { // 1e-300: no regulariser
 		f, _ := modified.NewSGDFlow(s, hf)
-		sol, _ := ode.Solve(f.F, 0, 4*h, x0, ode.DOP853, f.Wire(&ode.Settings[float64]{Steps: 8}))
+		sol, _ := ode.Solve(ode.ProblemOf(f.F), 0, 4*h, x0, ode.DOP853, f.Wire(&ode.Settings[float64]{Steps: 8}))
 		y := sol.Y[len(sol.Y)-1]
 		fmt.Printf("flow, h = %.0e (%.4f, %.4f)\n", hf, y[0], y[1])
 	}
@@ -137,7 +137,7 @@ func ExampleNewGameFlow() {
 	h := 0.05
 	for _, alt := range []bool{false, true} {
 		f, _ := modified.NewGameFlow(g, h, 1, 1, alt)
-		sol, _ := ode.Solve(f.F, 0, h, []float64{0.4, 0.3}, ode.DOP853, f.Wire(&ode.Settings[float64]{Steps: 8}))
+		sol, _ := ode.Solve(ode.ProblemOf(f.F), 0, h, []float64{0.4, 0.3}, ode.DOP853, f.Wire(&ode.Settings[float64]{Steps: 8}))
 		xn, yn := modified.GameStep(nil, nil, g, []float64{0.4}, []float64{0.3}, h, 1, 1, alt, nil, nil)
 		z := sol.Y[len(sol.Y)-1]
 		fmt.Printf("alternating=%-5v step (%.5f, %.5f), flow (%.5f, %.5f)\n", alt, xn[0], yn[0], z[0], z[1])

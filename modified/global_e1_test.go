@@ -30,7 +30,7 @@ func TestBEAGlobalOrder(t *testing.T) {
 			}
 			// Four DOP853 steps per GD step (step ≤ 0.0125): integration
 			// error ~1e-17, far below the smallest error measured (~1e-11).
-			sol, err := ode.Solve(fl.F, 0, teval[n], x0, ode.DOP853, fl.Wire(&ode.Settings[float64]{Steps: 4 * n, TEval: teval}))
+			sol, err := ode.Solve(ode.ProblemOf(fl.F), 0, teval[n], x0, ode.DOP853, fl.Wire(&ode.Settings[float64]{Steps: 4 * n, TEval: teval}))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -898,7 +898,7 @@ func (pf *PF[T]) Solve(t1 float64, y0 []T, m *ode.Tableau, s *ode.Settings[T]) (
 		m = ode.DOP853
 	}
 	pf.Reset()
-	sol, err := ode.Solve(pf.flow.F, 0, t1, y0, m, pf.flow.Wire(s))
+	sol, err := ode.Solve(ode.ProblemOf(pf.flow.F), 0, t1, y0, m, pf.flow.Wire(s))
 	if err != nil && pf.err != nil {
 		err = fmt.Errorf("%w; principal flow: %w", err, pf.err)
 	}

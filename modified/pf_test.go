@@ -710,7 +710,7 @@ func TestPFRegistry(t *testing.T) {
 		t.Errorf("flow %+v", f)
 	}
 	// Through the registry and Wire, DOP853 reproduces GD after 3 steps.
-	sol, err := ode.Solve(f.F, 0, 2.7, []complex128{-0.35, -0.2}, ode.DOP853, f.Wire(&ode.Settings[complex128]{RTol: 1e-12, ATol: 1e-15}))
+	sol, err := ode.Solve(ode.ProblemOf(f.F), 0, 2.7, []complex128{-0.35, -0.2}, ode.DOP853, f.Wire(&ode.Settings[complex128]{RTol: 1e-12, ATol: 1e-15}))
 	if err != nil {
 		t.Fatal(err)
 	}

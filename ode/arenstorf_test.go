@@ -11,7 +11,7 @@ import (
 // initial f(t0, y0) and HINIT even when HINIT is skipped because h0 is given;
 // this code counts actual evaluations, 1 + 6·238 = 1429.
 func TestArenstorfHairerCounts(t *testing.T) {
-	sol, err := Solve(arenstorf, 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4})
+	sol, err := Solve(ProblemOf(arenstorf), 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4})
 	if err != nil {
 		t.Fatal(err)
 	}

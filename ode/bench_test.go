@@ -33,7 +33,7 @@ func benchSolve[T float64 | complex128](b *testing.B, f Func[T], t1 float64, y0 
 	var nfev int
 	b.ReportAllocs()
 	for b.Loop() {
-		sol, err := Solve(f, 0, t1, y0, m, s)
+		sol, err := Solve(ProblemOf(f), 0, t1, y0, m, s)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func benchSolve[T float64 | complex128](b *testing.B, f Func[T], t1 float64, y0 
 
 // BenchmarkStep measures one accepted step of DOPRI5 (no allocation).
 func BenchmarkStep(b *testing.B) {
-	it, _ := NewIntegrator(arenstorf, 0, 1e9, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: 1 << 40})
+	it, _ := NewIntegrator(ProblemOf(arenstorf), 0, 1e9, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: 1 << 40})
 	b.ReportAllocs()
 	for b.Loop() {
 		it.Step()
@@ -54,7 +54,7 @@ func BenchmarkStep(b *testing.B) {
 // BenchmarkStepLorenz measures one accepted DOPRI5 step on the 3-dimensional
 // Lorenz system, where the per-step overhead of the engine dominates.
 func BenchmarkStepLorenz(b *testing.B) {
-	it, _ := NewIntegrator(lorenz, 0, 1e12, []float64{1, 1, 1}, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: 1 << 40})
+	it, _ := NewIntegrator(ProblemOf(lorenz), 0, 1e12, []float64{1, 1, 1}, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: 1 << 40})
 	b.ReportAllocs()
 	for b.Loop() {
 		it.Step()
@@ -77,7 +77,7 @@ func BenchmarkDOPRI5Boost(b *testing.B) {
 				s := &Settings[float64]{RTol: tol, ATol: tol, H0: 1e-4, TEval: []float64{p.t1}}
 				var nfev int
 				for b.Loop() {
-					sol, err := Solve(p.f, 0, p.t1, p.y0, DOPRI5, s)
+					sol, err := Solve(ProblemOf(p.f), 0, p.t1, p.y0, DOPRI5, s)
 					if err != nil {
 						b.Fatal(err)
 					}

@@ -61,7 +61,7 @@ func fitOrder(t *testing.T, m *Tableau, f Func[float64], t1 float64, y0 []float6
 		upper = 1e-2 // low orders reach the asymptotic range early
 	}
 	for _, n := range stepCounts {
-		sol, err := Solve(f, 0, t1, y0, m, &Settings[float64]{Steps: n, Dense: dense})
+		sol, err := Solve(ProblemOf(f), 0, t1, y0, m, &Settings[float64]{Steps: n, Dense: dense})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -79,7 +79,7 @@ func (it *Integrator[T]) attemptDP5(h float64) float64 {
 	yn := asFloats(it.stage)[:n]
 	k1, k2, k3, k4 := kf[0][:n], kf[1][:n], kf[2][:n], kf[3][:n]
 	k5, k6, k7 := kf[4][:n], kf[5][:n], kf[6][:n]
-	f, t, ys := it.f, it.t, it.stage
+	f, t, ys := it.run.Problem.F, it.t, it.stage
 	for i := range yn {
 		yn[i] = y[i] + h*(dpA21*k1[i])
 	}

@@ -28,11 +28,11 @@ func TestDP5Constants(t *testing.T) {
 // dp5Pair runs the same problem through the specialised DOPRI5 kernel and
 // through the generic engine and requires bitwise equal steps and states.
 func dp5Pair[T float64 | complex128](t *testing.T, name string, f Func[T], t1 float64, y0 []T, s *Settings[T]) {
-	fast, err := NewIntegrator(f, 0, t1, y0, DOPRI5, s)
+	fast, err := NewIntegrator(ProblemOf(f), 0, t1, y0, DOPRI5, s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gen, _ := NewIntegrator(f, 0, t1, y0, DOPRI5, s)
+	gen, _ := NewIntegrator(ProblemOf(f), 0, t1, y0, DOPRI5, s)
 	if !fast.dp5 {
 		t.Fatalf("%s: kernel not selected", name)
 	}
@@ -65,7 +65,7 @@ func TestDP5KernelMatchesGeneric(t *testing.T) {
 	dp5Pair(t, "arenstorf complex", arenstorfC, arenT, []complex128{0.994, 0, 0, -2.00158510637908252240537862224}, &Settings[complex128]{RTol: 1e-9, ATol: 1e-9})
 	dp5Pair(t, "backward", arenstorf, -arenT/2, arenY0, &Settings[float64]{RTol: 1e-9, ATol: 1e-9})
 	// Above the fused-loop limit the generic path (gonum kernels) is used.
-	it, _ := NewIntegrator(lorenz, 0, 1, make([]float64, fuseLimit+1), DOPRI5, nil)
+	it, _ := NewIntegrator(ProblemOf(lorenz), 0, 1, make([]float64, fuseLimit+1), DOPRI5, nil)
 	if it.dp5 {
 		t.Error("kernel selected above fuseLimit")
 	}
@@ -76,15 +76,15 @@ func TestDP5KernelMatchesGeneric(t *testing.T) {
 // evaluation fewer per accepted step but the last.
 func TestEndStageReuse(t *testing.T) {
 	for _, m := range []*Tableau{Vern7, Vern9} {
-		it, _ := NewIntegrator(arenstorf, 0, 1, arenY0, m, nil)
+		it, _ := NewIntegrator(ProblemOf(arenstorf), 0, 1, arenY0, m, nil)
 		if it.endExtra != 0 {
 			t.Fatalf("%s: end stage %d, want 0", m.Name, it.endExtra)
 		}
-		plain, err := Solve(arenstorf, 0, arenT, arenY0, m, &Settings[float64]{RTol: 1e-9, ATol: 1e-9})
+		plain, err := Solve(ProblemOf(arenstorf), 0, arenT, arenY0, m, &Settings[float64]{RTol: 1e-9, ATol: 1e-9})
 		if err != nil {
 			t.Fatal(err)
 		}
-		dense, err := Solve(arenstorf, 0, arenT, arenY0, m, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, Dense: true})
+		dense, err := Solve(ProblemOf(arenstorf), 0, arenT, arenY0, m, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, Dense: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,7 +104,7 @@ func TestEndStageReuse(t *testing.T) {
 			t.Errorf("%s: %d evaluations with dense output, want %d (plain %d, %d accepted)", m.Name, dense.Stats.NFev, want, plain.Stats.NFev, na)
 		}
 		// With RefreshFSAL the first stage is always evaluated afresh.
-		ref, _ := Solve(arenstorf, 0, arenT, arenY0, m, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, Dense: true, RefreshFSAL: true})
+		ref, _ := Solve(ProblemOf(arenstorf), 0, arenT, arenY0, m, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, Dense: true, RefreshFSAL: true})
 		if ref.Stats.NFev != plain.Stats.NFev+len(m.ExtraC)*na {
 			t.Errorf("%s: RefreshFSAL: %d evaluations, want %d", m.Name, ref.Stats.NFev, plain.Stats.NFev+len(m.ExtraC)*na)
 		}

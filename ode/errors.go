@@ -1,6 +1,9 @@
 package ode
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Integrators wrap them with context (time, step size),
 // so test with errors.Is.
@@ -22,4 +25,15 @@ var (
 	// ErrNoConvergence reports that the nonlinear solve of an implicit method
 	// did not converge, even after the step was reduced.
 	ErrNoConvergence = errors.New("ode: nonlinear solver did not converge")
+	// ErrUnsupported reports a request the method cannot honour: a state
+	// type, a missing Problem part (Split, Energy, Linear), events or dense
+	// output without a continuous extension, tolerances on a fixed-step
+	// method. The method never ignores such a request silently. It wraps
+	// ErrInvalidSettings (an unsupported request is invalid for that method).
+	ErrUnsupported = fmt.Errorf("%w: not supported by the method", ErrInvalidSettings)
+	// ErrUnknownMethod reports a method name that LookupMethod does not know.
+	ErrUnknownMethod = errors.New("ode: unknown method")
+	// ErrCanceled reports that the context passed to SolveContext was
+	// cancelled or timed out; the error also wraps the context's cause.
+	ErrCanceled = errors.New("ode: canceled")
 )

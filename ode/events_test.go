@@ -11,7 +11,7 @@ func TestEventsLocated(t *testing.T) {
 	g := func(_ float64, y []float64) float64 { return y[0] }
 	s := &Settings[float64]{RTol: 1e-10, ATol: 1e-10, Events: []Event[float64]{
 		{G: g}, {G: g, Direction: 1}, {G: g, Direction: -1}}}
-	sol, err := Solve(oscRHS, 0, 9, []float64{1, 0}, DOPRI5, s)
+	sol, err := Solve(ProblemOf(oscRHS), 0, 9, []float64{1, 0}, DOPRI5, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestTerminalEvent(t *testing.T) {
 	s := &Settings[float64]{RTol: 1e-10, ATol: 1e-10, Events: []Event[float64]{
 		{G: func(_ float64, y []float64) float64 { return y[0] }, Direction: 1, Terminal: true}}}
 	for _, m := range []*Tableau{DOPRI5, DOP853, Vern7, BS3} {
-		sol, err := Solve(oscRHS, 0, 9, []float64{1, 0}, m, s)
+		sol, err := Solve(ProblemOf(oscRHS), 0, 9, []float64{1, 0}, m, s)
 		if !errors.Is(err, ErrStopped) || sol.Status != EventStop {
 			t.Fatalf("%s: err = %v, status %v", m.Name, err, sol.Status)
 		}
@@ -68,7 +68,7 @@ func TestEventDoubleRootInOneStep(t *testing.T) {
 	r := math.Acos(0.999)
 	for _, samples := range []int{0, 1} {
 		s := &Settings[float64]{Steps: 10, Events: []Event[float64]{{G: g, Samples: samples}}}
-		sol, err := Solve(oscRHS, 0, 10, []float64{1, 0}, DOP853, s)
+		sol, err := Solve(ProblemOf(oscRHS), 0, 10, []float64{1, 0}, DOP853, s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestEventDoubleRootInOneStep(t *testing.T) {
 func TestTerminalEventHermiteFixed(t *testing.T) {
 	s := &Settings[float64]{Steps: 1000, Dense: true, Events: []Event[float64]{
 		{G: func(_ float64, y []float64) float64 { return y[0] }, Direction: 1, Terminal: true}}}
-	sol, err := Solve(oscRHS, 0, 10, []float64{1, 0}, RK4, s)
+	sol, err := Solve(ProblemOf(oscRHS), 0, 10, []float64{1, 0}, RK4, s)
 	if !errors.Is(err, ErrStopped) {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // Integrate the harmonic oscillator y” = −y over one period with DOP853.
 func ExampleSolve() {
 	f := func(dy []float64, _ float64, y []float64) { dy[0], dy[1] = y[1], -y[0] }
-	sol, err := ode.Solve(f, 0, 2*math.Pi, []float64{1, 0}, ode.DOP853,
+	sol, err := ode.Solve(ode.ProblemOf(f), 0, 2*math.Pi, []float64{1, 0}, ode.DOP853,
 		&ode.Settings[float64]{RTol: 1e-10, ATol: 1e-10, TEval: []float64{math.Pi}})
 	if err != nil {
 		fmt.Println(err)
@@ -35,7 +35,7 @@ func ExampleSolve_arenstorf() {
 		dy[3] = y[1] - 2*y[2] - (1-mu)*y[1]/d1 - mu*y[1]/d2
 	}
 	y0 := []float64{0.994, 0, 0, -2.00158510637908252240537862224}
-	sol, _ := ode.Solve(f, 0, 17.0652165601579625588917206249, y0, ode.DOPRI5,
+	sol, _ := ode.Solve(ode.ProblemOf(f), 0, 17.0652165601579625588917206249, y0, ode.DOPRI5,
 		&ode.Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4})
 	fmt.Println(sol.Stats.NSteps, sol.Stats.NAccepted, sol.Stats.NRejected)
 	// Output:
@@ -45,7 +45,7 @@ func ExampleSolve_arenstorf() {
 // Step through a complex linear ODE y' = iy with the iterator.
 func ExampleIntegrator_Steps() {
 	f := func(dy []complex128, _ float64, y []complex128) { dy[0] = 1i * y[0] }
-	it, err := ode.NewIntegrator(f, 0, math.Pi, []complex128{1}, ode.Tsit5, &ode.Settings[complex128]{RTol: 1e-9, ATol: 1e-9})
+	it, err := ode.NewIntegrator(ode.ProblemOf(f), 0, math.Pi, []complex128{1}, ode.Tsit5, &ode.Settings[complex128]{RTol: 1e-9, ATol: 1e-9})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -66,7 +66,7 @@ func ExampleEvent() {
 		G:         func(_ float64, y []float64) float64 { return y[0] },
 		Direction: 1, Terminal: true,
 	}}}
-	sol, err := ode.Solve(f, 0, 10, []float64{1, 0}, ode.DOPRI5, s)
+	sol, err := ode.Solve(ode.ProblemOf(f), 0, 10, []float64{1, 0}, ode.DOPRI5, s)
 	fmt.Printf("stopped at t = %.6f (3π/2 = %.6f): %v\n", sol.TEnd, 3*math.Pi/2, sol.Status)
 	fmt.Println(err != nil)
 	// Output:

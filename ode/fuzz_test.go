@@ -16,7 +16,7 @@ func FuzzSolveSettings(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rtol, atol, h0, minStep, t1, maxStep float64, steps int) {
 		s := &Settings[float64]{RTol: rtol, ATol: atol, H0: h0, MinStep: minStep, MaxStep: maxStep,
 			Steps: steps % 1000, MaxSteps: 2000}
-		sol, err := Solve(oscRHS, 0, t1, []float64{1, 0}, DOPRI5, s)
+		sol, err := Solve(ProblemOf(oscRHS), 0, t1, []float64{1, 0}, DOPRI5, s)
 		if sol == nil {
 			t.Fatal("nil solution")
 		}
@@ -40,16 +40,16 @@ func FuzzSolveSettings(f *testing.F) {
 // built-in one and gives bit-identical results.
 func TestUserTableau(t *testing.T) {
 	u := &Tableau{Name: "my-rk4", Order: 4, C: RK4.C, A: RK4.A, B: RK4.B}
-	a, err := Solve(keplerRHS, 0, 3, circY0, u, &Settings[float64]{Steps: 50})
+	a, err := Solve(ProblemOf(keplerRHS), 0, 3, circY0, u, &Settings[float64]{Steps: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := Solve(keplerRHS, 0, 3, circY0, RK4, &Settings[float64]{Steps: 50})
+	b, _ := Solve(ProblemOf(keplerRHS), 0, 3, circY0, RK4, &Settings[float64]{Steps: 50})
 	if maxDiff(a.Y[len(a.Y)-1], b.Y[len(b.Y)-1]) != 0 {
 		t.Error("user copy of RK4 differs from the built-in")
 	}
 	bad := &Tableau{Name: "bad", Order: 2, C: []float64{0, 0.5}, A: [][]float64{{}, {0.4}}, B: []float64{0, 1}}
-	if _, err := Solve(keplerRHS, 0, 3, circY0, bad, &Settings[float64]{Steps: 5}); !errors.Is(err, ErrInvalidSettings) {
+	if _, err := Solve(ProblemOf(keplerRHS), 0, 3, circY0, bad, &Settings[float64]{Steps: 5}); !errors.Is(err, ErrInvalidSettings) {
 		t.Errorf("invalid tableau accepted: %v", err)
 	}
 }

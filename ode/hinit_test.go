@@ -29,7 +29,7 @@ func TestHinitTinyATol(t *testing.T) {
 	want := 100 * (0.01 * (d0 / d1))
 	for _, m := range benchAdaptive {
 		s := &Settings[float64]{RTol: rtol, ATol: atol, MaxSteps: 1_000_000}
-		it, err := NewIntegrator(p.F, 0, p.T1, p.Y0, m, s)
+		it, err := NewIntegrator(ProblemOf(p.F), 0, p.T1, p.Y0, m, s)
 		if err != nil {
 			t.Fatalf("%s: %v", m.Name, err)
 		}
@@ -73,7 +73,7 @@ func TestHinitHugeF(t *testing.T) {
 	d1 := math.Hypot(a[0]*y0[0]/sk(y0[0]), a[1]*y0[1]/sk(y0[1]))
 	want := 100 * (0.01 * (d0 / d1))
 	s := &Settings[float64]{RTol: rtol, ATol: atol, MaxSteps: 2000}
-	it, err := NewIntegrator(f, 0, 3*lr, y0, DOP853, s)
+	it, err := NewIntegrator(ProblemOf(f), 0, 3*lr, y0, DOP853, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestHinitHugeFComplex(t *testing.T) {
 	y0 := []complex128{1, 1i}
 	const tol = 1e-10
 	for _, m := range benchAdaptive {
-		it, err := NewIntegrator(f, 0, 1, y0, m, &Settings[complex128]{RTol: tol, ATol: tol, MaxSteps: 200})
+		it, err := NewIntegrator(ProblemOf(f), 0, 1, y0, m, &Settings[complex128]{RTol: tol, ATol: tol, MaxSteps: 200})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func TestHinitZeroWeights(t *testing.T) {
 	f := func(dy []float64, _ float64, y []float64) { dy[0], dy[1], dy[2] = 1, -y[1], 0 }
 	for _, dir := range []float64{1, -1} {
 		s := &Settings[float64]{RTol: 1e-10, ATolVec: []float64{0, 1e-10, 0}}
-		sol, err := Solve(f, 0, dir, []float64{0, 1, 0}, DOPRI5, s)
+		sol, err := Solve(ProblemOf(f), 0, dir, []float64{0, 1, 0}, DOPRI5, s)
 		if err != nil {
 			t.Fatalf("t1 = %v: %v", dir, err)
 		}
@@ -148,7 +148,7 @@ func TestHinitZeroWeights(t *testing.T) {
 // component, before any step is chosen.
 func TestNonFiniteF0(t *testing.T) {
 	f := func(dy []float64, _ float64, y []float64) { dy[0], dy[1] = y[1], 1/y[0] }
-	_, err := Solve(f, 0, 1, []float64{0, 1}, DOPRI5, nil)
+	_, err := Solve(ProblemOf(f), 0, 1, []float64{0, 1}, DOPRI5, nil)
 	if !errors.Is(err, ErrNonFinite) || !strings.Contains(err.Error(), "f(t0, y0)[1] = +Inf") {
 		t.Errorf("err = %v", err)
 	}

@@ -1,6 +1,7 @@
 package ode
 
 import (
+	"context"
 	"fmt"
 	"iter"
 	"math"
@@ -15,10 +16,11 @@ import (
 // time. It owns all its workspace: after NewIntegrator, Step does not
 // allocate (unless an event is recorded).
 type Integrator[T linalg.Scalar] struct {
-	f    Func[T]
+	run  *Run[T]
 	m    *Tableau
-	set  Settings[T]
 	r    resolved
+	ctrl Controller
+	cs   *ControlState
 	n    int
 	cplx bool
 
@@ -28,7 +30,7 @@ type Integrator[T linalg.Scalar] struct {
 	nFixedDone  int
 
 	yOld, yEnd, cur []T // step start, step end, exposed state
-	yEv             []T // event state (terminal)
+	yEv, ye         []T // event state (terminal), interpolation scratch
 	stage           []T
 	k               [][]T // s stages + extra interpolation stages
 	fEnd            []T   // f(t, y) at the step end for non-FSAL Hermite output
@@ -44,62 +46,102 @@ type Integrator[T linalg.Scalar] struct {
 	dk                  [][]T // dense stages of the current step, by denseIdx
 
 	k1Valid, pendingFSAL, fEndValid, extraValid bool
-	rejected, lastNonFinite                     bool
-	lfo                                         float64 // −β·log(errOld), errOld ≥ 1e-4
+	lastNonFinite                               bool
 
-	stats  Stats
+	dense  rkDense[T]
+	stats  *Stats
 	status Status
 	err    error
 	done   bool
-
-	// events
-	gPrev, gB []float64
-	cand      []evCand
-	ye        []T
-	hits      []EventHit[T]
-
-	hook func() // called after events, before the observer (Solve's recording)
 }
 
-type evCand struct {
-	t float64
-	e int
+// rkDense is the Dense view of the integrator's last step.
+type rkDense[T linalg.Scalar] struct{ it *Integrator[T] }
+
+func (d *rkDense[T]) Interpolate(dst []T, t float64) { d.it.Interpolate(dst, t) }
+
+func (d *rkDense[T]) Keep() Dense[T] {
+	it := d.it
+	it.ensureDense()
+	sg := &rkSegment[T]{m: it.m, idx: it.denseIdx, t0: it.tOld, h: it.hUsed,
+		y0: append([]T(nil), it.yOld...), y1: append([]T(nil), it.yEnd...)}
+	sg.k = make([][]T, len(it.dk))
+	for j, v := range it.dk {
+		sg.k[j] = append([]T(nil), v...)
+	}
+	return sg
 }
 
-// logMinErrOld is log(1e-4), Hairer's floor (and start value) of errOld.
-var logMinErrOld = math.Log(1e-4)
+// rkSegment is a kept copy of one step's dense output.
+type rkSegment[T linalg.Scalar] struct {
+	m      *Tableau
+	idx    []int
+	t0, h  float64
+	y0, y1 []T
+	k      [][]T
+}
+
+func (sg *rkSegment[T]) Interpolate(dst []T, t float64) {
+	denseEval(dst, sg.m, sg.t0, sg.h, sg.y0, sg.y1, sg.k, sg.idx, t)
+}
+
+func (sg *rkSegment[T]) Keep() Dense[T] { return sg }
+
+// Info implements Method.
+func (m *Tableau) Info() MethodInfo {
+	return MethodInfo{Name: m.Name, Order: m.Order, Adaptive: m.Adaptive(), Fixed: !m.Adaptive(), Dense: true,
+		Needs: []string{"F"}, Real: true, Complex: true, Family: "explicit RK", Reference: m.Reference}
+}
+
+// RunReal implements Method.
+func (m *Tableau) RunReal(r *Run[float64]) error { return runRK(r, m) }
+
+// RunComplex implements Method.
+func (m *Tableau) RunComplex(r *Run[complex128]) error { return runRK(r, m) }
+
+func runRK[T linalg.Scalar](r *Run[T], m *Tableau) error {
+	it, err := newIntegrator(r, m)
+	if err != nil {
+		return err
+	}
+	for it.Step() {
+	}
+	return it.err
+}
 
 // NewIntegrator validates the inputs, evaluates f(t0, y0) and chooses the
-// initial step. y0 is copied. A nil Settings means defaults. On error the
-// returned Integrator (possibly nil for invalid settings) reports it through
-// Err as well.
-func NewIntegrator[T linalg.Scalar](f Func[T], t0, t1 float64, y0 []T, m *Tableau, s *Settings[T]) (*Integrator[T], error) {
-	if f == nil || m == nil {
-		return nil, fmt.Errorf("%w: nil right-hand side or method", ErrInvalidSettings)
+// initial step, for stepping through the solution one accepted step at a
+// time (Solve records the steps instead). y0 is copied. A nil Settings
+// means defaults; TEval and Dense are not used (events, the observer and
+// progress are). On error the returned Integrator (possibly nil for
+// invalid settings) reports it through Err as well.
+func NewIntegrator[T linalg.Scalar](p Problem[T], t0, t1 float64, y0 []T, m *Tableau, s *Settings[T]) (*Integrator[T], error) {
+	if m == nil {
+		return nil, fmt.Errorf("%w: nil method", ErrInvalidSettings)
 	}
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	n := len(y0)
-	if n == 0 {
-		return nil, fmt.Errorf("%w: empty initial state", ErrInvalidSettings)
-	}
-	for i, v := range y0 {
-		if !linalg.IsFinite(v) {
-			return nil, fmt.Errorf("%w: y0[%d] = %v is not finite", ErrInvalidSettings, i, v)
-		}
-	}
-	r, err := resolve(s, m, t0, t1, n)
+	r, err := newRun(context.Background(), p, t0, t1, y0, m, s, &Solution[T]{t0: t0, TEnd: t0, Status: Running})
 	if err != nil {
 		return nil, err
 	}
-	it := &Integrator[T]{f: f, m: m, r: r, n: n, t0: t0, t1: t1, t: t0, dir: 1, status: Running}
-	it.lfo = -r.ctrl.Beta * logMinErrOld // Hairer's FACOLD starts at 1e-4
-	if s != nil {
-		it.set = *s
+	r.quiet = true
+	return newIntegrator(r, m)
+}
+
+func newIntegrator[T linalg.Scalar](run *Run[T], m *Tableau) (*Integrator[T], error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
-	if t1 < t0 {
-		it.dir = -1
+	t0, t1, y0, n := run.T0, run.T1, run.Y0, len(run.Y0)
+	r := resolveRK(run, m)
+	it := &Integrator[T]{run: run, m: m, r: r, n: n, t0: t0, t1: t1, t: t0, dir: run.dir, status: Running, stats: &run.Stats}
+	it.dense.it = it
+	q := m.EmbeddedOrder
+	if q == 0 {
+		q = m.Order
+	}
+	if !r.fixed {
+		it.ctrl = run.Controller(r.pi, q)
+		it.cs = run.ControlState()
 	}
 	var z T
 	_, it.cplx = any(z).(complex128)
@@ -157,11 +199,6 @@ func NewIntegrator[T linalg.Scalar](f Func[T], t0, t1 float64, y0 []T, m *Tablea
 		it.denseIdx = []int{0, -1} // f at both ends (Hermite)
 	}
 	it.dk = make([][]T, len(it.denseIdx))
-	if ne := len(it.set.Events); ne > 0 {
-		it.gPrev = make([]float64, ne)
-		it.gB = make([]float64, ne)
-		it.cand = make([]evCand, 0, ne)
-	}
 
 	// f(t0, y0) and the initial step.
 	it.eval(it.k[0], t0, it.yEnd)
@@ -182,9 +219,6 @@ func NewIntegrator[T linalg.Scalar](f Func[T], t0, t1 float64, y0 []T, m *Tablea
 	} else {
 		it.h = it.hinit()
 	}
-	for i, e := range it.set.Events {
-		it.gPrev[i] = e.G(t0, it.yEnd)
-	}
 	return it, nil
 }
 
@@ -194,10 +228,7 @@ func (it *Integrator[T]) refreshViews() {
 	}
 }
 
-func (it *Integrator[T]) eval(dst []T, t float64, y []T) {
-	it.f(dst, t, y)
-	it.stats.NFev++
-}
+func (it *Integrator[T]) eval(dst []T, t float64, y []T) { it.run.Eval(dst, t, y) }
 
 func (it *Integrator[T]) atol(i int) float64 {
 	if it.r.atolVec != nil {
@@ -330,10 +361,14 @@ func scaledNorm(n int, r func(i int) float64) float64 {
 }
 
 func (it *Integrator[T]) fail(sentinel error, format string, args ...any) {
-	it.err = fmt.Errorf("%w: %s (t = %v, h = %v)", sentinel, fmt.Sprintf(format, args...), it.t, it.h)
-	it.status = statusOf(it.err)
-	if sentinel == ErrStopped {
-		it.status = Stopped
+	it.end(fmt.Errorf("%w: %s (t = %v, h = %v)", sentinel, fmt.Sprintf(format, args...), it.t, it.h))
+}
+
+func (it *Integrator[T]) end(err error) {
+	it.err = err
+	it.status = statusOf(err)
+	if s := it.run.sol.Status; s == EventStop || s == Stopped {
+		it.status = s
 	}
 	it.done = true
 }
@@ -353,7 +388,7 @@ func (it *Integrator[T]) H() float64 { return it.h }
 func (it *Integrator[T]) LastStep() (tOld, tNew float64) { return it.tOld, it.tOld + it.hUsed }
 
 // Stats returns the work counters so far.
-func (it *Integrator[T]) Stats() Stats { return it.stats }
+func (it *Integrator[T]) Stats() Stats { return *it.stats }
 
 // Status returns the outcome so far (Running until the integration ends).
 func (it *Integrator[T]) Status() Status { return it.status }
@@ -365,7 +400,7 @@ func (it *Integrator[T]) Err() error { return it.err }
 func (it *Integrator[T]) Done() bool { return it.done }
 
 // Events returns the event zeros located so far.
-func (it *Integrator[T]) Events() []EventHit[T] { return it.hits }
+func (it *Integrator[T]) Events() []EventHit[T] { return it.run.sol.Events }
 
 // Steps returns an iterator over the accepted steps, yielding the time and
 // the state after each (the state slice is reused: copy it to keep it). The
@@ -388,8 +423,8 @@ func (it *Integrator[T]) Step() bool {
 		return false
 	}
 	for {
-		if it.stats.NSteps >= it.r.maxSteps {
-			it.fail(ErrMaxSteps, "%d steps", it.stats.NSteps)
+		if err := it.run.Check(); err != nil {
+			it.end(fmt.Errorf("%w (t = %v, h = %v)", err, it.t, it.h))
 			return false
 		}
 		last := false
@@ -438,7 +473,6 @@ func (it *Integrator[T]) Step() bool {
 			}
 			err2 = it.errNorm(h)
 		}
-		c := &it.r.ctrl
 		if !isFiniteF(err2) {
 			// A non-finite state, or squares that overflowed (a tiny atol
 			// against a large derivative: Inf, or NaN = 0·Inf after h²
@@ -446,48 +480,30 @@ func (it *Integrator[T]) Step() bool {
 			err2 = it.errNormScaled(h)
 			if !isFiniteF(err2) {
 				it.stats.NRejected++
-				it.rejected, it.lastNonFinite = true, true
-				it.h = h * c.FacMin
+				it.cs.Rejected()
+				it.lastNonFinite = true
+				it.h = h * it.r.pi.FacMin
 				continue
 			}
 		}
 		it.lastNonFinite = false
-		// Hairer: fac11 = err^α, fac = fac11/errOld^β and
-		// h_new = h / clamp(fac/Safety, 1/FacMax, 1/FacMin), evaluated as
-		// h·clamp(exp(log Safety − α·log err + β·log errOld), FacMin, FacMax):
-		// one log and one exp per step (lfo = −β·log errOld is kept, with the
-		// controller's short-latency versions of ctrlmath.go) and no division
-		// on the step's critical path. The result equals Hairer's formula up to
-		// rounding.
-		lerr := math.Inf(-1) // log err
-		if err2 > 0 {
-			lerr = 0.5 * ctrlLog(err2)
-		}
-		// The clamp is written with branches (rarely taken, so predicted)
-		// rather than min/max, which would lengthen the chain.
-		g := ctrlExp(it.r.logSafety - (c.Alpha*lerr + it.lfo)) // 1/fac; +Inf if err = 0
-		if g < c.FacMin {
-			g = c.FacMin
-		} else if g > c.FacMax {
-			g = c.FacMax
-		}
-		hnew := h * g
+		e := StepError{Err2: err2}
 		if err2 <= 1 {
-			it.lfo = -c.Beta * max(lerr, logMinErrOld)
+			var hnew float64
+			if pi, ok := it.ctrl.(PI); ok {
+				hnew = pi.Accept(it.cs, h, e) // devirtualized: the common case
+			} else {
+				hnew = it.ctrl.Accept(it.cs, h, e)
+			}
 			it.accept(h, last, fsalDone)
 			if math.Abs(hnew) > it.r.hmax {
 				hnew = it.dir * it.r.hmax
 			}
-			if it.rejected {
-				hnew = it.dir * min(math.Abs(hnew), math.Abs(h))
-			}
-			it.rejected = false
 			it.h = hnew
 			it.post(last)
 			return true
 		}
-		it.h = h * max(c.FacMin, ctrlExp(it.r.logSafety-c.Alpha*lerr)) // h / min(1/FacMin, fac11/Safety)
-		it.rejected = true
+		it.h = it.ctrl.Reject(it.cs, h, e)
 		it.stats.NRejected++
 	}
 }
@@ -668,21 +684,21 @@ func (it *Integrator[T]) accept(h float64, last, fsalDone bool) {
 	}
 }
 
-// post runs events, the recording hook and the observer after an accepted
-// step.
+// post hands the accepted step to the run (output, events, observer,
+// progress).
 func (it *Integrator[T]) post(last bool) {
-	if len(it.set.Events) > 0 {
-		it.handleEvents()
+	t, y, err := it.run.Accepted(it.tOld, it.t, it.cur, &it.dense)
+	if t != it.t {
+		copy(it.yEv, y)
+		it.t, it.cur = t, it.yEv
 	}
-	if last && !it.done {
+	if err != nil {
+		it.end(err)
+		return
+	}
+	if last {
 		it.done = true
 		it.status = Success
-	}
-	if it.hook != nil {
-		it.hook()
-	}
-	if obs := it.set.Observer; obs != nil && !obs(it.t, it.cur) && !it.done {
-		it.fail(ErrStopped, "observer requested stop")
 	}
 }
 

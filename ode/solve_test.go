@@ -18,7 +18,7 @@ func TestZeroAllocsPerStep(t *testing.T) {
 			s = &Settings[float64]{Steps: 1 << 20}
 			sc = &Settings[complex128]{Steps: 1 << 20}
 		}
-		it, err := NewIntegrator(arenstorf, 0, 1e6, arenY0, m, s)
+		it, err := NewIntegrator(ProblemOf(arenstorf), 0, 1e6, arenY0, m, s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -26,7 +26,7 @@ func TestZeroAllocsPerStep(t *testing.T) {
 			t.Errorf("%s float64: %v allocs per step", name, a)
 		}
 		yc := []complex128{0.994, 0, 0, -2.00158510637908252240537862224}
-		itc, err := NewIntegrator(arenstorfC, 0, 1e6, yc, m, sc)
+		itc, err := NewIntegrator(ProblemOf(arenstorfC), 0, 1e6, yc, m, sc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func TestZeroAllocsPerStep(t *testing.T) {
 			dy[i] = -float64(i+1) / float64(n) * y[i]
 		}
 	}
-	it, _ := NewIntegrator(decay, 0, 1e6, y0, DOP853, &Settings[float64]{RTol: 1e-10, ATol: 1e-10})
+	it, _ := NewIntegrator(ProblemOf(decay), 0, 1e6, y0, DOP853, &Settings[float64]{RTol: 1e-10, ATol: 1e-10})
 	if a := testing.AllocsPerRun(100, func() { it.Step() }); a != 0 {
 		t.Errorf("dop853 n=200: %v allocs per step", a)
 	}
@@ -64,7 +64,7 @@ func TestComplexLinear(t *testing.T) {
 	e1, e2 := cmplx.Exp(l1*t1), cmplx.Exp(l2*t1)
 	want := []complex128{e1*y0[0] + (e1-e2)/(l1-l2)*y0[1], e2 * y0[1]}
 	for _, m := range []*Tableau{DOPRI5, Tsit5, DOP853, Vern7} {
-		sol, err := Solve(f, 0, t1, y0, m, &Settings[complex128]{RTol: 1e-10, ATol: 1e-10})
+		sol, err := Solve(ProblemOf(f), 0, t1, y0, m, &Settings[complex128]{RTol: 1e-10, ATol: 1e-10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,11 +95,11 @@ func TestComplexMatchesRealSplit(t *testing.T) {
 		dy[0], dy[1], dy[2], dy[3] = real(d0), imag(d0), real(d1), imag(d1)
 	}
 	for _, m := range []*Tableau{RK4, DOPRI5, DOP853, Vern7} {
-		sc, err := Solve(fc, 0, 3, []complex128{1 + 0.5i, -0.25 + 1i}, m, &Settings[complex128]{Steps: 60})
+		sc, err := Solve(ProblemOf(fc), 0, 3, []complex128{1 + 0.5i, -0.25 + 1i}, m, &Settings[complex128]{Steps: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sr, err := Solve(fr, 0, 3, []float64{1, 0.5, -0.25, 1}, m, &Settings[float64]{Steps: 60})
+		sr, err := Solve(ProblemOf(fr), 0, 3, []float64{1, 0.5, -0.25, 1}, m, &Settings[float64]{Steps: 60})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -116,7 +116,7 @@ func TestBackwardIntegration(t *testing.T) {
 	// Integrate the oscillator from t = 3 back to t = −1.
 	y3 := oscExact(3)
 	for _, m := range []*Tableau{DOPRI5, DOP853, Tsit5, Vern7, BS3} {
-		sol, err := Solve(oscRHS, 3, -1, y3, m, &Settings[float64]{RTol: 1e-10, ATol: 1e-10, Dense: true})
+		sol, err := Solve(ProblemOf(oscRHS), 3, -1, y3, m, &Settings[float64]{RTol: 1e-10, ATol: 1e-10, Dense: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +139,7 @@ func TestBackwardIntegration(t *testing.T) {
 
 func TestTEvalAndDense(t *testing.T) {
 	te := []float64{0, 0.5, 1, 2.5, 4}
-	sol, err := Solve(oscRHS, 0, 4, []float64{1, 0}, DOP853, &Settings[float64]{RTol: 1e-12, ATol: 1e-12, TEval: te, Dense: true})
+	sol, err := Solve(ProblemOf(oscRHS), 0, 4, []float64{1, 0}, DOP853, &Settings[float64]{RTol: 1e-12, ATol: 1e-12, TEval: te, Dense: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestTEvalAndDense(t *testing.T) {
 	if _, err := sol.At(nil, 4.5); !errors.Is(err, ErrInvalidSettings) {
 		t.Errorf("At outside range: %v", err)
 	}
-	sol2, _ := Solve(oscRHS, 0, 4, []float64{1, 0}, DOP853, nil)
+	sol2, _ := Solve(ProblemOf(oscRHS), 0, 4, []float64{1, 0}, DOP853, nil)
 	if _, err := sol2.At(nil, 1); !errors.Is(err, ErrInvalidSettings) {
 		t.Errorf("At without dense: %v", err)
 	}
@@ -190,7 +190,7 @@ func TestInvalidSettings(t *testing.T) {
 		{"event without G", 0, 1, y0, &Settings[float64]{Events: []Event[float64]{{}}}, DOPRI5},
 	}
 	for _, c := range cases {
-		sol, err := Solve(oscRHS, c.t0, c.t1, c.y0, c.m, c.s)
+		sol, err := Solve(ProblemOf(oscRHS), c.t0, c.t1, c.y0, c.m, c.s)
 		if !errors.Is(err, ErrInvalidSettings) {
 			t.Errorf("%s: err = %v, want ErrInvalidSettings", c.name, err)
 		}
@@ -205,7 +205,7 @@ func TestFailures(t *testing.T) {
 	// towards t = 1 until it falls below the floor (the last accepted step may
 	// land just beyond the pole).
 	blow := func(dy []float64, _ float64, y []float64) { dy[0] = y[0] * y[0] }
-	sol, err := Solve(blow, 0, 2, []float64{1}, DOPRI5, &Settings[float64]{RTol: 1e-8, ATol: 1e-8})
+	sol, err := Solve(ProblemOf(blow), 0, 2, []float64{1}, DOPRI5, &Settings[float64]{RTol: 1e-8, ATol: 1e-8})
 	if !errors.Is(err, ErrStepTooSmall) && !errors.Is(err, ErrNonFinite) {
 		t.Errorf("blow-up: err = %v", err)
 	}
@@ -213,7 +213,7 @@ func TestFailures(t *testing.T) {
 		t.Errorf("blow-up: partial solution ends at %v with %d points", sol.TEnd, len(sol.T))
 	}
 	// MaxSteps
-	sol, err = Solve(oscRHS, 0, 100, []float64{1, 0}, DOPRI5, &Settings[float64]{MaxSteps: 10})
+	sol, err = Solve(ProblemOf(oscRHS), 0, 100, []float64{1, 0}, DOPRI5, &Settings[float64]{MaxSteps: 10})
 	if !errors.Is(err, ErrMaxSteps) || sol.Status != MaxSteps || sol.Stats.NSteps != 10 {
 		t.Errorf("max steps: err = %v, status %v, stats %+v", err, sol.Status, sol.Stats)
 	}
@@ -225,7 +225,7 @@ func TestFailures(t *testing.T) {
 			dy[0] = math.NaN()
 		}
 	}
-	sol, err = Solve(nanAfter, 0, 2, []float64{1}, Tsit5, nil)
+	sol, err = Solve(ProblemOf(nanAfter), 0, 2, []float64{1}, Tsit5, nil)
 	if !errors.Is(err, ErrNonFinite) || sol.Status != NonFinite {
 		t.Errorf("NaN: err = %v, status %v", err, sol.Status)
 	}
@@ -238,7 +238,7 @@ func TestFailures(t *testing.T) {
 		}
 	}
 	// Fixed step with NaN.
-	_, err = Solve(nanAfter, 0, 2, []float64{1}, RK4, &Settings[float64]{Steps: 10})
+	_, err = Solve(ProblemOf(nanAfter), 0, 2, []float64{1}, RK4, &Settings[float64]{Steps: 10})
 	if !errors.Is(err, ErrNonFinite) {
 		t.Errorf("fixed NaN: err = %v", err)
 	}
@@ -251,7 +251,7 @@ func TestObserver(t *testing.T) {
 		times = append(times, t)
 		return len(times) < stopAt
 	}}
-	sol, err := Solve(oscRHS, 0, 10, []float64{1, 0}, DOPRI5, s)
+	sol, err := Solve(ProblemOf(oscRHS), 0, 10, []float64{1, 0}, DOPRI5, s)
 	if !errors.Is(err, ErrStopped) || sol.Status != Stopped {
 		t.Fatalf("err = %v, status = %v", err, sol.Status)
 	}
@@ -267,7 +267,7 @@ func TestObserver(t *testing.T) {
 	}
 	// Observer count equals accepted steps on a full run.
 	n := 0
-	sol, err = Solve(arenstorf, 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4,
+	sol, err = Solve(ProblemOf(arenstorf), 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4,
 		Observer: func(float64, []float64) bool { n++; return true }})
 	if err != nil || n != sol.Stats.NAccepted || n != 217 {
 		t.Errorf("observer calls %d, accepted %d, err %v", n, sol.Stats.NAccepted, err)
@@ -275,11 +275,11 @@ func TestObserver(t *testing.T) {
 }
 
 func TestIteratorMatchesSolve(t *testing.T) {
-	it, err := NewIntegrator(arenstorf, 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4})
+	it, err := NewIntegrator(ProblemOf(arenstorf), 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sol, _ := Solve(arenstorf, 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4})
+	sol, _ := Solve(ProblemOf(arenstorf), 0, arenT, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-7, ATol: 1e-7, H0: 1e-4})
 	k := 1
 	for tt, y := range it.Steps() {
 		if tt != sol.T[k] || maxDiff(y, sol.Y[k]) != 0 {
@@ -294,8 +294,8 @@ func TestIteratorMatchesSolve(t *testing.T) {
 
 func TestVectorATolAndHinit(t *testing.T) {
 	// A scalar ATol equal to every entry of ATolVec gives identical runs.
-	a, _ := Solve(arenstorf, 0, arenT, arenY0, DOP853, &Settings[float64]{RTol: 1e-9, ATol: 1e-9})
-	b, _ := Solve(arenstorf, 0, arenT, arenY0, DOP853, &Settings[float64]{RTol: 1e-9, ATolVec: []float64{1e-9, 1e-9, 1e-9, 1e-9}})
+	a, _ := Solve(ProblemOf(arenstorf), 0, arenT, arenY0, DOP853, &Settings[float64]{RTol: 1e-9, ATol: 1e-9})
+	b, _ := Solve(ProblemOf(arenstorf), 0, arenT, arenY0, DOP853, &Settings[float64]{RTol: 1e-9, ATolVec: []float64{1e-9, 1e-9, 1e-9, 1e-9}})
 	if a.Stats != b.Stats {
 		t.Errorf("ATolVec changes the run: %+v vs %+v", a.Stats, b.Stats)
 	}

@@ -61,10 +61,10 @@ type Tableau struct {
 	// BTheta[i] holds the coefficients of θ, θ², … in b_i(θ), for
 	// i < s + len(ExtraC). Nil when DenseOrder is 0.
 	BTheta [][]float64
-	// Controller holds the default step-size controller constants; zero
-	// fields take Hairer's I-controller values for the embedded order q:
+	// Controller holds the default PI controller constants; zero fields
+	// take Hairer's I-controller values for the embedded order q:
 	// Alpha = 1/(q+1), Beta = 0, Safety 0.9, FacMin 0.2, FacMax 10.
-	Controller Controller
+	Controller PI
 	// Reference is the published source of the coefficients.
 	Reference string
 
@@ -72,23 +72,6 @@ type Tableau struct {
 	// read exactly as written; a + b√6 with √6 rounded to sqrt6Prec bits)
 	// for the built-in tableaus; nil for user ones.
 	exact *exactTableau
-}
-
-// Controller holds the constants of the PI step-size controller of Hairer's
-// DOPRI5 and DOP853 codes (Hairer, Nørsett, Wanner I, Sec. II.4, eq. (4.13),
-// and the Fortran sources). After a step with scaled error err (and err_old
-// of the previous accepted step) the new step is
-//
-//	h_new = h · clamp(Safety · err_old^Beta / err^Alpha, FacMin, FacMax),
-//
-// with the growth capped at 1 after a rejection, and err_old starting at
-// 1e-4 and floored at 1e-4.
-type Controller struct {
-	Alpha  float64 // exponent of the current error (Hairer's EXPO1)
-	Beta   float64 // exponent of the previous error (0 gives an I controller)
-	Safety float64 // safety factor (Hairer: 0.9)
-	FacMin float64 // smallest step ratio (Hairer: 0.2)
-	FacMax float64 // largest step ratio (Hairer: 10)
 }
 
 // Stages returns the number of stages of the step (without the
@@ -228,12 +211,6 @@ func sumAbs(v []float64) float64 {
 	return s
 }
 
-// defaultController returns Hairer's I/PI constants for an error estimate of
-// order q: Alpha = 1/(q+1) − 0.75·Beta.
-func defaultController(q int, beta float64) Controller {
-	return Controller{Alpha: 1/float64(q+1) - 0.75*beta, Beta: beta, Safety: 0.9, FacMin: 0.2, FacMax: 10}
-}
-
 var registry = map[string]*Tableau{}
 
 func register(t *Tableau) *Tableau {
@@ -284,7 +261,7 @@ type spec struct {
 	extraC        []string
 	extraA        [][]string
 	bTheta        [][]string // may be nil when dense is computed by a builder
-	controller    Controller
+	controller    PI
 	ref           string
 	exactBThetaFn func(x *exactTableau) [][]*big.Rat
 }
@@ -421,12 +398,12 @@ func build(sp spec) *Tableau {
 		ExtraC: floatsOf(x.extraC), ExtraA: floatRows(x.extraA), BTheta: floatRows(x.bTheta),
 		Controller: sp.controller, Reference: sp.ref, exact: x,
 	}
-	if t.Controller == (Controller{}) {
+	if t.Controller == (PI{}) {
 		q := sp.emb
 		if q == 0 {
 			q = sp.order
 		}
-		t.Controller = defaultController(q, 0)
+		t.Controller = defaultPI(q, 0)
 	}
 	return register(t)
 }

@@ -49,7 +49,7 @@ var (
 			{"35/384", "0", "500/1113", "125/192", "-2187/6784", "11/84"}},
 		b:          []string{"35/384", "0", "500/1113", "125/192", "-2187/6784", "11/84", "0"},
 		e:          []string{"71/57600", "0", "-71/16695", "71/1920", "-17253/339200", "22/525", "-1/40"},
-		controller: defaultController(4, 0.04),
+		controller: defaultPI(4, 0.04),
 		exactBThetaFn: func(x *exactTableau) [][]*big.Rat {
 			d := rats([]string{"-12715105075/11282082432", "0", "87487479700/32700410799",
 				"-10690763975/1880347072", "701980252875/199316789632", "-1453857185/822651844",
@@ -81,7 +81,7 @@ var (
 			{"0", "37.50931341651103919496903965334519631242339792120440212", "-88.1789048947664011014276693541209817", "47.37952196281928122"},
 			{"0", "-27.896526289197287805948263144598643896", "65.09189467479367152629021928716553658", "-34.87065786149660974"},
 			{"0", "1.5", "-4", "2.5"}},
-		controller: defaultController(4, 0.04),
+		controller: defaultPI(4, 0.04),
 		ref:        "Tsitouras, Comput. Math. Appl. 62 (2011) 770–775"})
 
 	// DOP853 is the Dormand–Prince 8(5,3) method of Hairer's DOP853 code,
@@ -100,7 +100,7 @@ var (
 		e3:         nil, // filled below from B and the 3rd-order weights
 		extraC:     []string{"0.1", "0.2", "0.777777777777777777777777777778"},
 		extraA:     dop853A[13:],
-		controller: Controller{Alpha: 1.0 / 8, Beta: 0, Safety: 0.9, FacMin: 0.333, FacMax: 6}, // Hairer: FAC1 = 0.333, FAC2 = 6
+		controller: PI{Alpha: 1.0 / 8, Beta: 0, Safety: 0.9, FacMin: 0.333, FacMax: 6}, // Hairer: FAC1 = 0.333, FAC2 = 6
 		exactBThetaFn: func(x *exactTableau) [][]*big.Rat {
 			d := make([][]*big.Rat, 4)
 			for m := range d {

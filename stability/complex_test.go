@@ -32,7 +32,7 @@ func TestAnalyzeComplexPF(t *testing.T) {
 		fl.Reset()
 		t1 := frac * h
 		const tau = 1e-4
-		sol, err := ode.Solve(fl.F, 0, t1+tau, []complex128{0.1}, ode.DOP853,
+		sol, err := ode.Solve(ode.ProblemOf(fl.F), 0, t1+tau, []complex128{0.1}, ode.DOP853,
 			fl.Wire(&ode.Settings[complex128]{RTol: 1e-12, ATol: 1e-15, Dense: true}))
 		if err != nil {
 			t.Fatal(err)

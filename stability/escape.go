@@ -219,7 +219,7 @@ func RunNearPF(p *problems.Problem, center []float64, h float64, dir []float64, 
 			return !(radius > 0 && d > radius)
 		},
 	}
-	sol, err := ode.Solve(fl.F, 0, teval[steps-1], y0, set.Method, fl.Wire(os))
+	sol, err := ode.Solve(ode.ProblemOf(fl.F), 0, teval[steps-1], y0, set.Method, fl.Wire(os))
 	if sol != nil {
 		r.Steps = len(sol.T)
 		for _, y := range sol.Y {

@@ -347,14 +347,14 @@ func integrate(fc *modified.Flow[complex128], fr *modified.Flow[float64], x0 []f
 			fc.Reset()
 		}
 		s := fc.Wire(&ode.Settings[complex128]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep})
-		sol, err := ode.Solve(fc.F, 0, tEval[n], toComplex(x0), m, s)
+		sol, err := ode.Solve(ode.ProblemOf(fc.F), 0, tEval[n], toComplex(x0), m, s)
 		return sol.Y, sol.Stats, err
 	}
 	if fr.Reset != nil {
 		fr.Reset()
 	}
 	s := fr.Wire(&ode.Settings[float64]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep})
-	sol, err := ode.Solve(fr.F, 0, tEval[n], append([]float64(nil), x0...), m, s)
+	sol, err := ode.Solve(ode.ProblemOf(fr.F), 0, tEval[n], append([]float64(nil), x0...), m, s)
 	out := make([][]complex128, len(sol.Y))
 	for k, y := range sol.Y {
 		out[k] = toComplex(y)

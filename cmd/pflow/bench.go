@@ -101,13 +101,13 @@ func solveBench[T float64 | complex128](p *benchprob.Problem[T], m *ode.Tableau,
 	}
 	s.TEval = []float64{p.T1}
 	if p.Samples == 0 {
-		sol, err := ode.Solve(p.F, 0, p.T1, p.Y0, m, s)
+		sol, err := ode.Solve(ode.ProblemOf(p.F), 0, p.T1, p.Y0, m, s)
 		if err != nil {
 			return sol.Stats.NFev, math.NaN(), err
 		}
 		return sol.Stats.NFev, p.Error(sol.Y[len(sol.Y)-1]), nil
 	}
-	it, err := ode.NewIntegrator(p.F, 0, p.T1, p.Y0, m, s)
+	it, err := ode.NewIntegrator(ode.ProblemOf(p.F), 0, p.T1, p.Y0, m, s)
 	if err != nil {
 		return 0, math.NaN(), err
 	}

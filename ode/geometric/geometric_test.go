@@ -307,7 +307,7 @@ func dopri5Kepler(tEnd, tol float64) [][]float64 {
 		teval[i] = float64(i) * dtSample
 	}
 	teval[ns] = tEnd
-	sol, err := ode.Solve(f, 0, tEnd, []float64{0.5, 0, 0, math.Sqrt(3)}, ode.DOPRI5,
+	sol, err := ode.Solve(ode.ProblemOf(f), 0, tEnd, []float64{0.5, 0, 0, math.Sqrt(3)}, ode.DOPRI5,
 		&ode.Settings[float64]{RTol: tol, ATol: tol, TEval: teval, MaxSteps: 1 << 30})
 	if err != nil {
 		panic("geometric test: DOPRI5 contrast run failed: " + err.Error())

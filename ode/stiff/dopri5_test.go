@@ -12,7 +12,7 @@ import (
 // right-hand-side evaluations. The step budget is raised so that stiff runs
 // (millions of stability-limited steps) complete.
 func dopri5(f func(dy, y []float64), y0 []float64, t1, rtol, atol float64) ([]float64, int) {
-	sol, err := ode.Solve(func(dy []float64, _ float64, y []float64) { f(dy, y) }, 0, t1, y0, ode.DOPRI5,
+	sol, err := ode.Solve(ode.ProblemOf(func(dy []float64, _ float64, y []float64) { f(dy, y) }), 0, t1, y0, ode.DOPRI5,
 		&ode.Settings[float64]{RTol: rtol, ATol: atol, TEval: []float64{t1}, MaxSteps: 1 << 30})
 	if err != nil {
 		panic(fmt.Sprintf("stiff test: DOPRI5 reference failed: %v", err))

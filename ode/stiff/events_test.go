@@ -86,7 +86,7 @@ func TestRadau5EventVanDerPol(t *testing.T) {
 	if !errors.Is(err, ode.ErrStopped) {
 		t.Fatal(err)
 	}
-	ref, err := ode.Solve(p.F, 0, 2, []float64{2, 0}, ode.DOPRI5, &ode.Settings[float64]{
+	ref, err := ode.Solve(ode.ProblemOf(p.F), 0, 2, []float64{2, 0}, ode.DOPRI5, &ode.Settings[float64]{
 		RTol: 1e-12, ATol: 1e-12, MaxSteps: 1 << 30,
 		Events: []ode.Event[float64]{{G: func(_ float64, y []float64) float64 { return y[0] }, Terminal: true}},
 	})
