@@ -273,3 +273,51 @@ type Progress struct {
 	T, T0, T1 float64
 	Stats     Stats
 }
+
+// Fixed runs a fixed-step method: the Settings.Step or Steps equal steps
+// from T0 to T1 (a step is shortened to land on a TEval point inside it),
+// each computed by step(t, h, y, ynew), which writes the state after the
+// step of size h from (t, y) into ynew. Fixed counts the steps, checks the
+// budgets and the context before each, fails with ErrNonFinite on a
+// non-finite state, and hands every step to Accepted. A method without an
+// error estimator implements RunReal and RunComplex with it.
+func (r *Run[T]) Fixed(step func(t, h float64, y, ynew []T) error) error {
+	n := r.fixed
+	if n == 0 {
+		return fmt.Errorf("%w: method %q is fixed-step: set Step or Steps", ErrUnsupported, r.info.Name)
+	}
+	H := (r.T1 - r.T0) / float64(n)
+	y := slices.Clone(r.Y0)
+	ynew := make([]T, len(y))
+	t := r.T0
+	for k := 1; k <= n; k++ {
+		tk := r.T0 + float64(k)*H
+		if k == n {
+			tk = r.T1
+		}
+		for t != tk {
+			if err := r.Check(); err != nil {
+				return fmt.Errorf("%w (t = %v)", err, t)
+			}
+			tn := tk
+			if tg := r.Target(t); (tg-tn)*r.dir < 0 && math.Abs(tg-tn) > 4*eps*math.Abs(tn) {
+				tn = tg
+			}
+			r.Stats.NSteps++
+			if err := step(t, tn-t, y, ynew); err != nil {
+				return fmt.Errorf("step from t = %v: %w", t, err)
+			}
+			if !linalg.AllFinite(ynew) {
+				return fmt.Errorf("%w: state after the step to t = %v", ErrNonFinite, tn)
+			}
+			r.Stats.NAccepted++
+			y, ynew = ynew, y
+			tOld := t
+			t = tn
+			if _, _, err := r.Accepted(tOld, t, y, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -15,4 +15,12 @@ type Stats struct {
 	NSteps    int // steps attempted (accepted + rejected)
 	NAccepted int // steps accepted
 	NRejected int // steps rejected by the error control or a failed solve
+
+	// The counters of Hairer's RADAU5 that the above lack (implicit
+	// methods; zero for the others).
+	NSolve        int // linear-system solves of the Newton iterations (RADAU5's NSOL)
+	NRejectErr    int // steps rejected by the error test after the first accepted step (NREJCT)
+	NNewtonFail   int // step reductions after a diverging, too slow or too long Newton iteration
+	NSingular     int // singular or non-finite iteration matrices (NSING)
+	MaxNewtonIter int // most Newton iterations of an accepted step
 }

@@ -162,8 +162,8 @@ func solveKepler(problem string, m geometric.Splitting, n int) (int, float64, er
 // analytic Jacobian benchprob.VanDerPolJac (as Hairer's drivers do; nfev
 // counts f only, like RADAU5's NFCN), recording y(T1) only.
 func solveRadau5(p *benchprob.Problem[float64], b benchSettings) (int, float64, error) {
-	set := &stiff.Settings{RTol: b.rtol, ATol: b.atol, H0: b.h0, MaxSteps: benchMaxSteps, TEval: []float64{p.T1}}
-	sol, err := stiff.Radau5(stiff.Problem[float64]{F: p.F, Jac: benchprob.VanDerPolJac}, 0, p.T1, p.Y0, set)
+	set := &ode.Settings[float64]{RTol: b.rtol, ATol: b.atol, H0: b.h0, MaxSteps: benchMaxSteps, TEval: []float64{p.T1}}
+	sol, err := ode.Solve(ode.Problem[float64]{F: p.F, Jac: benchprob.VanDerPolJac}, 0, p.T1, p.Y0, stiff.Radau5, set)
 	if err != nil {
 		nfev := 0
 		if sol != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/pflow-go/pflow/internal/benchprob"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/ode/geometric"
-	"github.com/pflow-go/pflow/ode/stiff"
+	"github.com/pflow-go/pflow/internal/fixtures"
 )
 
 func runCmd(args ...string) (code int, stdout, stderr string) {
@@ -252,19 +252,19 @@ func TestBenchRadau5(t *testing.T) {
 		t.Fatalf("%d rows", len(recs))
 	}
 	r := recs[0]
-	res, err := stiff.VanDerPol(benchprob.VanDerPolEps, 2, 1e-9, 1e-9, false)
+	res, err := fixtures.VanDerPol(benchprob.VanDerPolEps, 2, 1e-9, 1e-9, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := benchprob.MaxAbsDiff(res.Y, benchprob.VanDerPolRef())
 	if r[0] != "vanderpol" || r[1] != "radau5" || r[2] != "1e-09" || r[3] != "1e-09" || r[4] != strconv.Itoa(res.Stats.NFev) {
-		t.Errorf("row %v, stiff.VanDerPol nfev %d", r, res.Stats.NFev)
+		t.Errorf("row %v, fixtures.VanDerPol nfev %d", r, res.Stats.NFev)
 	}
 	// Same steps, same y(2): the 4 printed digits agree. RADAU5's
 	// tolerance transformation aims at a global error ≈ rtol (2.4e-9
 	// measured), far from 10·rtol.
 	if e := parseCol(t, r[5]); math.Abs(e-want) > 5e-4*want || e > 1e-8 {
-		t.Errorf("error %g, stiff.VanDerPol gives %g", e, want)
+		t.Errorf("error %g, fixtures.VanDerPol gives %g", e, want)
 	}
 	// The default sweep: three rows, errors decreasing.
 	recs = benchCSV(t, "-problem", "vanderpol", "-method", "radau5")

@@ -35,7 +35,7 @@ func BenchmarkRadau5VanDerPol1e3(b *testing.B) {
 
 // Dense output evaluation (van der Pol, ε = 1e−3, 300 steps).
 func BenchmarkRadau5At(b *testing.B) {
-	sol, err := Radau5(vdpProblem(1e-3), 0, 2, []float64{2, 0}, &Settings{Dense: true})
+	sol, err := radau5(vdpProblem(1e-3), 0, 2, []float64{2, 0}, &Settings{Dense: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func BenchmarkRadau5ComplexLinear(b *testing.B) {
 	}
 	var nfev int
 	for b.Loop() {
-		sol, err := Radau5(Problem[complex128]{F: f, Jac: jac}, 0, 1, y0, &Settings{RTol: 1e-8, ATol: 1e-10})
+		sol, err := radau5(Problem[complex128]{F: f, Jac: jac}, 0, 1, y0, &Settings{RTol: 1e-8, ATol: 1e-10})
 		if err != nil {
 			b.Fatal(err)
 		}

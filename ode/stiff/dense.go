@@ -1,9 +1,6 @@
 package stiff
 
 import (
-	"fmt"
-	"sort"
-
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/ode"
 )
@@ -41,45 +38,28 @@ func radauInterp[T linalg.Scalar](dst []T, th float64, y0 []T, z *[3][]T) {
 	}
 }
 
-// HasDense reports whether At is available (Settings.Dense was set and at
-// least one step was accepted).
-func (s *Solution[T]) HasDense() bool { return s.dense && len(s.segs) > 0 }
+// radauDense is the collocation polynomial of the last accepted step,
+// the dense output of Radau5.
+type radauDense[T linalg.Scalar] struct {
+	t0, h, t1 float64 // t1: the step's end (t0 + h up to the snapping onto the target)
+	y0    []T
+	z     *[3][]T
+}
 
-// At writes into dst (allocated if nil) the value at time t of the
-// continuous solution of Radau5 — on each step the cubic collocation
-// polynomial through y₀ and the three stage values (Hairer & Wanner II,
-// IV.8) — and returns it. Its error is O(h⁴) per step, stiff or not
-// (Hairer, Nørsett & Wanner I, Thm. II.7.10; measured in the tests), and is
-// not controlled by the tolerances: on stiff problems with long steps it can
-// be far larger than the error of the step values (see Settings.StopAtTEval).
-// It requires Settings.Dense and t in the integrated range [t0, TEnd];
-// otherwise it returns an error wrapping ode.ErrInvalidSettings. At the step
-// points it returns the step values exactly.
-func (s *Solution[T]) At(dst []T, t float64) ([]T, error) {
-	if !s.dense {
-		return dst, fmt.Errorf("%w: Solution has no dense output (set Settings.Dense)", ode.ErrInvalidSettings)
+// Interpolate implements ode.Dense.
+func (d *radauDense[T]) Interpolate(dst []T, t float64) {
+	th := (t - d.t0) / d.h
+	if t == d.t1 {
+		th = 1 // the step value exactly
 	}
-	if len(s.segs) == 0 {
-		return dst, fmt.Errorf("%w: no accepted step, the dense output is empty", ode.ErrInvalidSettings)
+	radauInterp(dst, th, d.y0, d.z)
+}
+
+// Keep implements ode.Dense.
+func (d *radauDense[T]) Keep() ode.Dense[T] {
+	k := &radauDense[T]{t0: d.t0, h: d.h, t1: d.t1, y0: append([]T(nil), d.y0...), z: new([3][]T)}
+	for i := range 3 {
+		k.z[i] = append([]T(nil), d.z[i]...)
 	}
-	if !(t >= s.t0 && t <= s.TEnd) {
-		return dst, fmt.Errorf("%w: t = %v outside the integrated range [%v, %v]", ode.ErrInvalidSettings, t, s.t0, s.TEnd)
-	}
-	i := sort.Search(len(s.segs), func(i int) bool { return s.segs[i].t1 >= t })
-	if i == len(s.segs) {
-		i--
-	}
-	sg := &s.segs[i]
-	if dst == nil {
-		dst = make([]T, len(sg.y0))
-	}
-	if len(dst) != len(sg.y0) {
-		panic("stiff: At: length mismatch")
-	}
-	th := (t - sg.t0) / sg.h
-	if t == sg.t1 && sg.full {
-		th = 1
-	}
-	radauInterp(dst, th, sg.y0, &sg.z)
-	return dst, nil
+	return k
 }

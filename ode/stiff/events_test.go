@@ -28,7 +28,7 @@ func TestRadau5Events(t *testing.T) {
 	}
 	g := func(_ float64, y []float64) float64 { return y[0] }
 	set := &Settings{RTol: 1e-10, ATol: 1e-10}
-	sol, err := Radau5(osc(ode.Event[float64]{G: g}, ode.Event[float64]{G: g, Direction: 1}), 0, 10, []float64{1, 0}, set)
+	sol, err := radau5(osc(ode.Event[float64]{G: g}, ode.Event[float64]{G: g, Direction: 1}), 0, 10, []float64{1, 0}, set)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestRadau5Events(t *testing.T) {
 
 	// Terminal: stop at the first zero, state at the zero.
 	te := []float64{1, 1.5, 1.6, 2}
-	sol, err = Radau5(osc(ode.Event[float64]{G: g, Terminal: true}), 0, 10, []float64{1, 0},
+	sol, err = radau5(osc(ode.Event[float64]{G: g, Terminal: true}), 0, 10, []float64{1, 0},
 		&Settings{RTol: 1e-10, ATol: 1e-10, Dense: true, TEval: te})
 	if !errors.Is(err, ode.ErrStopped) || len(sol.Events) != 1 {
 		t.Fatalf("terminal: err = %v, events %+v", err, sol.Events)
@@ -82,7 +82,7 @@ func TestRadau5EventVanDerPol(t *testing.T) {
 	const eps = 1e-3
 	p := vdpProblem(eps)
 	p.Events = []ode.Event[float64]{{G: func(_ float64, y []float64) float64 { return y[0] }, Terminal: true}}
-	sol, err := Radau5(p, 0, 2, []float64{2, 0}, &Settings{RTol: 1e-8, ATol: 1e-8})
+	sol, err := radau5(p, 0, 2, []float64{2, 0}, &Settings{RTol: 1e-8, ATol: 1e-8})
 	if !errors.Is(err, ode.ErrStopped) {
 		t.Fatal(err)
 	}

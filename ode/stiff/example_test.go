@@ -12,12 +12,12 @@ import (
 // Robertson's stiff chemical kinetics up to t = 40 (Hairer & Wanner II,
 // IV.1). Reference y1(40) = 0.7158270687193.
 func ExampleRadau5() {
-	p := stiff.Problem[float64]{F: func(dy []float64, _ float64, y []float64) {
+	p := ode.Problem[float64]{F: func(dy []float64, _ float64, y []float64) {
 		dy[0] = -0.04*y[0] + 1e4*y[1]*y[2]
 		dy[1] = 0.04*y[0] - 1e4*y[1]*y[2] - 3e7*y[1]*y[1]
 		dy[2] = 3e7 * y[1] * y[1]
 	}}
-	sol, err := stiff.Radau5(p, 0, 40, []float64{1, 0, 0}, &stiff.Settings{RTol: 1e-8, ATol: 1e-12})
+	sol, err := ode.Solve(p, 0, 40, []float64{1, 0, 0}, stiff.Radau5, &ode.Settings[float64]{RTol: 1e-8, ATol: 1e-12})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -28,13 +28,14 @@ func ExampleRadau5() {
 	// y1(40) = 0.71582707
 }
 
-// The exponential Euler method is exact on y' = −1000y + 1 for any step.
+// The exponential Euler method is exact on y' = −1000y + 1 for any step:
+// Problem.Linear is the stiff linear part L = −1000.
 func ExampleExpEuler() {
-	p := stiff.SemiLinear[float64]{
-		L: []float64{-1000},
-		N: func(dy []float64, _ float64, _ []float64) { dy[0] = 1 },
+	p := ode.Problem[float64]{
+		F:      func(dy []float64, _ float64, y []float64) { dy[0] = -1000*y[0] + 1 },
+		Linear: []float64{-1000},
 	}
-	sol, _ := stiff.ExpEuler(p, 0, []float64{0}, 0.5, 2)
+	sol, _ := ode.Solve(p, 0, 1, []float64{0}, stiff.ExpEuler, &ode.Settings[float64]{Step: 0.5})
 	fmt.Printf("y(1) = %.6f (exact 1/1000·(1 − e^{−1000}) = 0.001)\n", sol.Y[2][0])
 	// Output:
 	// y(1) = 0.001000 (exact 1/1000·(1 − e^{−1000}) = 0.001)
@@ -46,11 +47,11 @@ func ExampleExpEuler() {
 // y_p = (10⁶ cos t + 10³ sin t)/(10⁶ + 1). The dense output is not
 // error-controlled: once the transient has decayed Radau5 takes steps of
 // ≈ 0.37 and the cubic is off by ~1e−5 between the steps.
-func ExampleSolution_At() {
-	p := stiff.Problem[float64]{
+func ExampleRadau5_dense() {
+	p := ode.Problem[float64]{
 		F: func(dy []float64, t float64, y []float64) { dy[0] = -1000 * (y[0] - math.Cos(t)) },
 	}
-	sol, err := stiff.Radau5(p, 0, 2, []float64{0}, &stiff.Settings{RTol: 1e-8, ATol: 1e-8, Dense: true})
+	sol, err := ode.Solve(p, 0, 2, []float64{0}, stiff.Radau5, &ode.Settings[float64]{RTol: 1e-8, ATol: 1e-8, Dense: true})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -73,17 +74,17 @@ func ExampleSolution_At() {
 // until y1 first crosses zero, in the fast transition.
 func ExampleRadau5_events() {
 	const eps = 1e-3
-	p := stiff.Problem[float64]{
+	p := ode.Problem[float64]{
 		F: func(dy []float64, _ float64, y []float64) {
 			dy[0] = y[1]
 			dy[1] = ((1-y[0]*y[0])*y[1] - y[0]) / eps
 		},
+	}
+	sol, err := ode.Solve(p, 0, 2, []float64{2, 0}, stiff.Radau5, &ode.Settings[float64]{RTol: 1e-8, ATol: 1e-8,
 		Events: []ode.Event[float64]{{
 			G:        func(_ float64, y []float64) float64 { return y[0] },
 			Terminal: true,
-		}},
-	}
-	sol, err := stiff.Radau5(p, 0, 2, []float64{2, 0}, &stiff.Settings{RTol: 1e-8, ATol: 1e-8})
+		}}})
 	fmt.Println(errors.Is(err, ode.ErrStopped))
 	fmt.Printf("y1 = 0 at t = %.4f\n", sol.TEnd)
 	// Output:

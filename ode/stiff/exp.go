@@ -67,63 +67,65 @@ func ExpPhi1[T linalg.Scalar](expA, phi1, a []T, n int) {
 	get(phi1, m)
 }
 
-// SemiLinear is a system y' = L y + N(t, y) with a constant n×n matrix L
-// (row-major) and a non-stiff remainder N.
-type SemiLinear[T linalg.Scalar] struct {
-	L []T
-	N ode.Func[T]
-}
-
-func checkExp[T linalg.Scalar](t0, h float64, nsteps int, y0 []T) error {
-	if !linalg.IsFinite(t0) || !(h > 0) || !linalg.IsFinite(h) || nsteps < 0 {
-		return fmt.Errorf("%w: t0 = %v, h = %v, nsteps = %d", ode.ErrInvalidSettings, t0, h, nsteps)
-	}
-	if !linalg.AllFinite(y0) {
-		return fmt.Errorf("%w: initial state is not finite", ode.ErrInvalidSettings)
-	}
-	return nil
-}
-
-// ExpEuler integrates y' = Ly + N(t, y) with nsteps fixed steps of the
-// exponential Euler method
+// ExpEuler is the exponential Euler method (Nørsett's ETD1; registered as
+// "etd1") for a semi-linear system y' = Ly + N(t, y) with a constant n×n
+// matrix L (row-major), given to ode.Solve as Problem.Linear (a []T) with
+// Problem.F the whole field f = Ly + N:
 //
 //	y_{k+1} = e^{hL} y_k + h φ₁(hL) N(t_k, y_k)
 //
 // (M. Hochbruck, A. Ostermann, "Exponential integrators", Acta Numerica 19
 // (2010) 209, Sec. 2.1): order 1, exact when N is constant, in particular
-// for linear problems y' = Ly, whatever the stiffness of L. e^{hL} and
-// φ₁(hL) are computed once (ExpPhi1). Stats.NFev counts evaluations of N.
-// A non-finite L or initial state returns ode.ErrInvalidSettings. It panics
-// if len(L) != n².
-func ExpEuler[T linalg.Scalar](p SemiLinear[T], t0 float64, y0 []T, h float64, nsteps int) (*Solution[T], error) {
-	n := len(y0)
-	if len(p.L) != n*n {
-		panic("stiff: SemiLinear.L must be n×n")
+// for linear problems y' = Ly, whatever the stiffness of L. It runs with
+// fixed steps (Settings.Step or Steps); e^{hL} and φ₁(hL) are computed once
+// per step size (ExpPhi1). Stats.NFev counts evaluations of f. A non-finite
+// or misshapen L is refused with ode.ErrInvalidSettings.
+var ExpEuler ExpEulerMethod
+
+// ExpEulerMethod is the type of ExpEuler.
+type ExpEulerMethod struct{}
+
+// Info implements ode.Method.
+func (ExpEulerMethod) Info() ode.MethodInfo {
+	return ode.MethodInfo{Name: "etd1", Order: 1, Fixed: true, Needs: []string{"F", "Linear"}, Real: true, Complex: true,
+		Family: "exponential", Reference: "Hochbruck & Ostermann, Acta Numerica 19 (2010) 209, Sec. 2.1"}
+}
+
+// RunReal implements ode.Method.
+func (ExpEulerMethod) RunReal(r *ode.Run[float64]) error { return runExpEuler(r) }
+
+// RunComplex implements ode.Method.
+func (ExpEulerMethod) RunComplex(r *ode.Run[complex128]) error { return runExpEuler(r) }
+
+func runExpEuler[T linalg.Scalar](r *ode.Run[T]) error {
+	n := len(r.Y0)
+	L, ok := r.Problem.Linear.([]T)
+	if !ok || len(L) != n*n {
+		return fmt.Errorf("%w: etd1 needs Problem.Linear = the n×n matrix L as a %T of length %d", ode.ErrInvalidSettings, L, n*n)
 	}
-	if err := checkExp(t0, h, nsteps, y0); err != nil {
-		return nil, err
+	if !linalg.AllFinite(L) {
+		return fmt.Errorf("%w: L has non-finite entries", ode.ErrInvalidSettings)
 	}
-	if !linalg.AllFinite(p.L) {
-		return nil, fmt.Errorf("%w: L has non-finite entries", ode.ErrInvalidSettings)
-	}
-	hl := make([]T, n*n)
-	for i, v := range p.L {
-		hl[i] = v * linalg.FromFloat[T](h)
-	}
-	e := make([]T, n*n)
-	ph := make([]T, n*n)
-	ExpPhi1(e, ph, hl, n)
-	sol := &Solution[T]{TEnd: t0, t0: t0}
-	y := append([]T(nil), y0...)
-	sol.T = append(sol.T, t0)
-	sol.Y = append(sol.Y, append([]T(nil), y...))
-	nv := make([]T, n)
-	yn := make([]T, n)
-	hT := linalg.FromFloat[T](h)
-	for k := 0; k < nsteps; k++ {
-		t := t0 + float64(k)*h
-		p.N(nv, t, y)
-		sol.Stats.NFev++
+	var hCur float64
+	e, ph, hl := make([]T, n*n), make([]T, n*n), make([]T, n*n)
+	fv, nv := make([]T, n), make([]T, n)
+	return r.Fixed(func(t, h float64, y, yn []T) error {
+		if h != hCur {
+			for i, v := range L {
+				hl[i] = v * linalg.FromFloat[T](h)
+			}
+			ExpPhi1(e, ph, hl, n)
+			hCur = h
+		}
+		r.Eval(fv, t, y)
+		for i := 0; i < n; i++ { // N = f − Ly
+			var s T
+			for j := 0; j < n; j++ {
+				s += L[i*n+j] * y[j]
+			}
+			nv[i] = fv[i] - s
+		}
+		hT := linalg.FromFloat[T](h)
 		for i := 0; i < n; i++ {
 			var s T
 			for j := 0; j < n; j++ {
@@ -131,16 +133,12 @@ func ExpEuler[T linalg.Scalar](p SemiLinear[T], t0 float64, y0 []T, h float64, n
 			}
 			yn[i] = s
 		}
-		copy(y, yn)
-		if !sol.recordStep(t0+float64(k+1)*h, y) {
-			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
-		}
-	}
-	return sol, nil
+		return nil
+	})
 }
 
-// ExpRosenbrockEuler integrates y' = f(y) with nsteps fixed steps of the
-// exponential Rosenbrock–Euler method
+// ExpRosenbrockEuler is the exponential Rosenbrock–Euler method
+// (registered as "exprb"), with fixed steps (Settings.Step or Steps):
 //
 //	y_{k+1} = y_k + h φ₁(h J_k) f(y_k),   J_k = ∂f/∂y(y_k)
 //
@@ -148,36 +146,50 @@ func ExpEuler[T linalg.Scalar](p SemiLinear[T], t0 float64, y0 []T, h float64, n
 // Schweitzer, SIAM J. Numer. Anal. 47 (2009) 786): order 2 for autonomous
 // problems (f is evaluated at t_k but its time dependence is frozen over
 // the step, so explicitly time-dependent problems get order 1), and exact
-// for every linear problem y' = Ay + b. The Jacobian comes from p.Jac or
-// forward differences; φ₁ from ExpPhi1 at every step.
-func ExpRosenbrockEuler[T linalg.Scalar](p Problem[T], t0 float64, y0 []T, h float64, nsteps int) (*Solution[T], error) {
-	if err := checkExp(t0, h, nsteps, y0); err != nil {
-		return nil, err
-	}
-	n := len(y0)
-	sol := &Solution[T]{TEnd: t0, t0: t0}
-	y := append([]T(nil), y0...)
-	sol.T = append(sol.T, t0)
-	sol.Y = append(sol.Y, append([]T(nil), y...))
+// for every linear problem y' = Ay + b. The Jacobian comes from
+// Problem.Jac or forward differences; φ₁ from ExpPhi1 at every step.
+var ExpRosenbrockEuler ExpRosenbrockMethod
+
+// ExpRosenbrockMethod is the type of ExpRosenbrockEuler.
+type ExpRosenbrockMethod struct{}
+
+// Info implements ode.Method.
+func (ExpRosenbrockMethod) Info() ode.MethodInfo {
+	return ode.MethodInfo{Name: "exprb", Order: 2, Fixed: true, Needs: []string{"F"}, Real: true, Complex: true,
+		Family: "exponential", Reference: "Hochbruck, Ostermann & Schweitzer, SIAM J. Numer. Anal. 47 (2009) 786"}
+}
+
+// RunReal implements ode.Method.
+func (ExpRosenbrockMethod) RunReal(r *ode.Run[float64]) error { return expRosenbrock(r) }
+
+// RunComplex implements ode.Method.
+func (ExpRosenbrockMethod) RunComplex(r *ode.Run[complex128]) error { return expRosenbrock(r) }
+
+func init() {
+	ode.RegisterMethod(ExpEuler)
+	ode.RegisterMethod(ExpRosenbrockEuler)
+}
+
+func expRosenbrock[T linalg.Scalar](r *ode.Run[T]) error {
+	n := len(r.Y0)
+	p := r.Problem
 	fy := make([]T, n)
 	jac := make([]T, n*n)
 	ph := make([]T, n*n)
 	ytmp, ftmp := make([]T, n), make([]T, n)
-	hT := linalg.FromFloat[T](h)
-	for k := 0; k < nsteps; k++ {
-		t := t0 + float64(k)*h
-		p.F(fy, t, y)
-		sol.Stats.NFev++
-		sol.Stats.NJev++
+	return r.Fixed(func(t, h float64, y, yn []T) error {
+		r.Eval(fy, t, y)
+		r.Stats.NJev++
 		if p.Jac != nil {
 			p.Jac(jac, t, y)
 		} else {
 			fdJacobian(jac, p.F, t, y, fy, ytmp, ftmp)
-			sol.Stats.NFev += n
+			r.Stats.NFev += n
 		}
 		if !linalg.AllFinite(jac) || !linalg.AllFinite(fy) {
-			return sol, fmt.Errorf("%w: f or its Jacobian not finite at t = %v", ode.ErrNonFinite, t)
+			return fmt.Errorf("%w: f or its Jacobian not finite at t = %v", ode.ErrNonFinite, t)
 		}
+		hT := linalg.FromFloat[T](h)
 		for i := range jac {
 			jac[i] *= hT
 		}
@@ -187,23 +199,8 @@ func ExpRosenbrockEuler[T linalg.Scalar](p Problem[T], t0 float64, y0 []T, h flo
 			for j := 0; j < n; j++ {
 				s += ph[i*n+j] * fy[j]
 			}
-			ytmp[i] = y[i] + hT*s
+			yn[i] = y[i] + hT*s
 		}
-		copy(y, ytmp)
-		if !sol.recordStep(t0+float64(k+1)*h, y) {
-			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
-		}
-	}
-	return sol, nil
-}
-
-// recordStep counts an accepted fixed step ending at tEnd, stores a copy
-// of its state y and reports whether y is finite.
-func (sol *Solution[T]) recordStep(tEnd float64, y []T) bool {
-	sol.Stats.NSteps++
-	sol.Stats.NAccepted++
-	sol.TEnd = tEnd
-	sol.T = append(sol.T, tEnd)
-	sol.Y = append(sol.Y, append([]T(nil), y...))
-	return linalg.AllFinite(y)
+		return nil
+	})
 }

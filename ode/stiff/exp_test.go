@@ -74,7 +74,7 @@ func TestExponentialExactLinear(t *testing.T) {
 		}
 	}
 	sl := SemiLinear[float64]{L: a, N: func(dy []float64, _ float64, _ []float64) { copy(dy, b) }}
-	s1, err := ExpEuler(sl, 0, y0, h, steps)
+	s1, err := expEuler(sl, 0, y0, h, steps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,15 +83,15 @@ func TestExponentialExactLinear(t *testing.T) {
 			dy[i] = a[3*i]*y[0] + a[3*i+1]*y[1] + a[3*i+2]*y[2] + b[i]
 		}
 	}
-	s2, err := ExpRosenbrockEuler(Problem[float64]{F: f}, 0, y0, h, steps)
+	s2, err := expRosenbrockEuler(Problem[float64]{F: f}, 0, y0, h, steps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s3, err := ExpRosenbrockEuler(Problem[float64]{F: f, Jac: func(j []float64, _ float64, _ []float64) { copy(j, a) }}, 0, y0, h, steps)
+	s3, err := expRosenbrockEuler(Problem[float64]{F: f, Jac: func(j []float64, _ float64, _ []float64) { copy(j, a) }}, 0, y0, h, steps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, s := range map[string]*Solution[float64]{"expeuler": s1, "exprosenbrock-fdjac": s2, "exprosenbrock": s3} {
+	for name, s := range map[string]*ode.Solution[float64]{"expeuler": s1, "exprosenbrock-fdjac": s2, "exprosenbrock": s3} {
 		y := s.Y[len(s.Y)-1]
 		// Scaling and squaring of a matrix of norm ‖hA‖ ≈ 5e3 (and 3e4 for
 		// the reference) takes ~15 squarings; its forward error bound is of
@@ -117,7 +117,7 @@ func TestExponentialOrders(t *testing.T) {
 	full := func(dy []float64, _ float64, y []float64) { dy[0] = lam*y[0] + math.Sin(y[0]) + 1 }
 	y0 := []float64{2}
 	T := 1.0
-	ref, err := Radau5(Problem[float64]{F: full}, 0, T, y0, &Settings{RTol: 1e-13, ATol: 1e-13})
+	ref, err := radau5(Problem[float64]{F: full}, 0, T, y0, &Settings{RTol: 1e-13, ATol: 1e-13})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,11 +128,11 @@ func TestExponentialOrders(t *testing.T) {
 		run   func(h float64, n int) float64
 	}{
 		{"expeuler", 1, func(h float64, n int) float64 {
-			s, _ := ExpEuler(SemiLinear[float64]{L: []float64{lam}, N: nl}, 0, y0, h, n)
+			s, _ := expEuler(SemiLinear[float64]{L: []float64{lam}, N: nl}, 0, y0, h, n)
 			return s.Y[n][0]
 		}},
 		{"exprosenbrock", 2, func(h float64, n int) float64 {
-			s, _ := ExpRosenbrockEuler(Problem[float64]{F: full, Jac: func(j []float64, _ float64, y []float64) { j[0] = lam + math.Cos(y[0]) }}, 0, y0, h, n)
+			s, _ := expRosenbrockEuler(Problem[float64]{F: full, Jac: func(j []float64, _ float64, y []float64) { j[0] = lam + math.Cos(y[0]) }}, 0, y0, h, n)
 			return s.Y[n][0]
 		}},
 	} {
@@ -152,17 +152,17 @@ func TestExponentialOrders(t *testing.T) {
 
 func TestExponentialInvalid(t *testing.T) {
 	sl := SemiLinear[float64]{L: []float64{math.NaN()}, N: func(dy []float64, _ float64, _ []float64) { dy[0] = 0 }}
-	if _, err := ExpEuler(sl, 0, []float64{1}, 0.1, 3); !errors.Is(err, ode.ErrInvalidSettings) {
+	if _, err := expEuler(sl, 0, []float64{1}, 0.1, 3); !errors.Is(err, ode.ErrInvalidSettings) {
 		t.Errorf("NaN L: %v", err)
 	}
 	sl.L[0] = -1
-	if _, err := ExpEuler(sl, 0, []float64{1}, 0, 3); !errors.Is(err, ode.ErrInvalidSettings) {
+	if _, err := expEuler(sl, 0, []float64{1}, 0, 3); !errors.Is(err, ode.ErrInvalidSettings) {
 		t.Errorf("h = 0: %v", err)
 	}
 	// y' = y² blows up at t = 1: the state or the Jacobian becomes
 	// non-finite and the partial solution comes back with ErrNonFinite.
 	p := Problem[float64]{F: func(dy []float64, _ float64, y []float64) { dy[0] = y[0] * y[0] }}
-	sol, err := ExpRosenbrockEuler(p, 0, []float64{1}, 0.3, 100)
+	sol, err := expRosenbrockEuler(p, 0, []float64{1}, 0.3, 100)
 	if !errors.Is(err, ode.ErrNonFinite) || sol == nil {
 		t.Errorf("blow-up: %v", err)
 	}

@@ -25,7 +25,7 @@ func FuzzRadau5Settings(f *testing.F) {
 		if te != 0 {
 			s.TEval = []float64{te}
 		}
-		sol, err := Radau5(p, t0, t1, []float64{y0}, s)
+		sol, err := radau5(p, t0, t1, []float64{y0}, s)
 		if err != nil {
 			if !errors.Is(err, ode.ErrInvalidSettings) && !errors.Is(err, ode.ErrMaxSteps) &&
 				!errors.Is(err, ode.ErrStepTooSmall) && !errors.Is(err, ode.ErrNonFinite) &&

@@ -68,7 +68,7 @@ func TestRadau5GradientFlowCond1e6(t *testing.T) {
 		y0[i] = 1
 	}
 	const T = 10.0
-	sol, err := Radau5(Problem[float64]{F: f, Jac: jac}, 0, T, y0, &Settings{RTol: 1e-6, ATol: 1e-9})
+	sol, err := radau5(Problem[float64]{F: f, Jac: jac}, 0, T, y0, &Settings{RTol: 1e-6, ATol: 1e-9})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,11 +64,11 @@ func TestRadau5MatchesHairerVanDerPol(t *testing.T) {
 		{1.706163410178080e+00, -8.927971289301173e-01},
 	}
 	set := &Settings{RTol: 1e-4, ATol: 1e-4, H0: 1e-6, TEval: te}
-	sol, err := Radau5(hairerVdP, 0, 2, []float64{2, -0.6}, set)
+	sol, err := radau5(hairerVdP, 0, 2, []float64{2, -0.6}, set)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, rs := sol.Stats, sol.Radau
+	st, rs := sol.Stats, sol.Stats
 	t.Logf("stats %+v %+v", st, rs)
 	// RADAU5: NFCN 2247, NJAC 162, NSTEP 280, NACCPT 242, NREJCT 8,
 	// NDEC 252, NSOL 668, NITMAX 6.
@@ -116,11 +116,11 @@ func TestRadau5MatchesHairerRobertson(t *testing.T) {
 		{9.930472117083733e-01, 3.525604364519484e-05, 6.917532247981698e-03},
 		{9.886740138499884e-01, 3.447720471782070e-05, 1.129150894529390e-02},
 	}
-	sol, err := Radau5(hairerRober, 0, 0.3, []float64{1, 0, 0}, &Settings{RTol: 1e-2, ATol: 1e-8, H0: 1e-6})
+	sol, err := radau5(hairerRober, 0, 0.3, []float64{1, 0, 0}, &Settings{RTol: 1e-2, ATol: 1e-8, H0: 1e-6})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, rs := sol.Stats, sol.Radau
+	st, rs := sol.Stats, sol.Stats
 	t.Logf("stats %+v %+v", st, rs)
 	// RADAU5: NFCN 87, NJAC 8, NSTEP 17, NACCPT 15, NREJCT 1, NDEC 15,
 	// NSOL 24, NITMAX 2.

@@ -105,8 +105,8 @@ func newRadauTransform() radauTransform {
 
 var radauTr = newRadauTransform()
 
-// Radau5 integrates the stiff system y' = f(t, y) from (t0, y0) to t1 with
-// the three-stage Radau IIA method of order 5 and adaptive steps. It follows
+// Radau5 is the method (ode.Method, registered as "radau5") that integrates
+// the stiff system y' = f(t, y) with the three-stage Radau IIA method of order 5 and adaptive steps. It follows
 // Hairer's RADAU5 (E. Hairer, G. Wanner, Solving Ordinary Differential
 // Equations II, 2nd ed., Springer 1996, Sec. IV.8) in every decision, so that
 // with the same settings it takes the same steps:
@@ -127,32 +127,65 @@ var radauTr = newRadauTransform()
 //   - the tolerance transformation of Settings.RTol and the rounding unit
 //     1e−16 of RADAU5's defaults.
 //
-// The collocation polynomial of each step (the cubic through y₀ and the
-// three stage values, RADAU5's CONTR5) gives the values at Settings.TEval,
-// with Settings.Dense Solution.At, and locates the zeros of Problem.Events.
-// Settings.StopAtTEval (off by default, the only departure from RADAU5's
-// step sequence) shortens steps to end at the TEval points.
+// Run it with ode.Solve(p, t0, t1, y0, stiff.Radau5, s) (t1 > t0): p.F and
+// optionally p.Jac (forward differences otherwise); the ode.Settings used
+// are RTol, ATol, H0 (default RADAU5's 1e−6), MaxStep, MinStep, MaxSteps,
+// MaxEvals, MaxNewton (default 7), Controller (default ode.Predictive,
+// which is RADAU5's; any other controller works too), TEval, StopAtTEval,
+// Dense, Events, Observer and Progress. The collocation polynomial of each
+// step (the cubic through y₀ and the three stage values, RADAU5's CONTR5)
+// is the dense output: TEval values, Solution.At, events. Its error is
+// O(h⁴) per step, stiff or not (Hairer, Nørsett & Wanner I, Thm. II.7.10),
+// and not controlled by the tolerances: on stiff problems with long steps
+// it can be far larger than the error of the step values;
+// Settings.StopAtTEval (the only departure from RADAU5's step sequence)
+// shortens steps to end at the TEval points.
 //
 // Stats.NFev counts evaluations of f, including those of a finite-difference
-// Jacobian (RADAU5 leaves those out of its count); Solution.Radau holds
-// RADAU5's other counters. On failure the partial solution (every accepted
+// Jacobian (RADAU5 leaves those out of its count); Stats.NSolve,
+// NRejectErr, NNewtonFail, NSingular and MaxNewtonIter are RADAU5's other
+// counters. On failure the partial solution (every accepted
 // step) is returned with an error wrapping ode.ErrMaxSteps,
 // ode.ErrStepTooSmall (also ode.ErrNoConvergence when the step collapsed
 // through failed Newton iterations), ode.ErrNoConvergence (the fifth singular or
 // non-finite iteration matrix of the integration, as RADAU5's IDID = −4) or
 // ode.ErrNonFinite; a terminal event returns the solution up to its zero
 // with ode.ErrStopped; invalid inputs return ode.ErrInvalidSettings.
-func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Settings) (*Solution[T], error) {
-	s, err := set.get(t0, t1)
-	if err != nil {
-		return nil, err
+var Radau5 Radau5Method
+
+// Radau5Method is the type of Radau5.
+type Radau5Method struct{}
+
+func init() { ode.RegisterMethod(Radau5) }
+
+// Info implements ode.Method.
+func (Radau5Method) Info() ode.MethodInfo {
+	return ode.MethodInfo{Name: "radau5", Order: 5, Adaptive: true, Dense: true, Implicit: true,
+		Needs: []string{"F"}, Real: true, Complex: true, Family: "implicit RK",
+		Reference: "Hairer & Wanner, Solving ODEs II, 2nd ed., Sec. IV.8 (RADAU5)"}
+}
+
+// RunReal implements ode.Method.
+func (Radau5Method) RunReal(r *ode.Run[float64]) error { return runRadau5(r) }
+
+// RunComplex implements ode.Method.
+func (Radau5Method) RunComplex(r *ode.Run[complex128]) error { return runRadau5(r) }
+
+func runRadau5[T linalg.Scalar](r *ode.Run[T]) error {
+	s := &r.Settings
+	t0, t1, y0, prob := r.T0, r.T1, r.Y0, r.Problem
+	if r.Dir() < 0 {
+		return fmt.Errorf("%w: radau5 integrates forward only (t1 = %v < t0 = %v)", ode.ErrUnsupported, t1, t0)
 	}
-	if !linalg.AllFinite(y0) {
-		return nil, fmt.Errorf("%w: initial state is not finite", ode.ErrInvalidSettings)
+	if r.FixedSteps() > 0 {
+		return fmt.Errorf("%w: radau5 is adaptive only (Step or Steps set)", ode.ErrUnsupported)
 	}
-	if prob.F == nil {
-		panic("stiff: Problem.F is nil")
+	h0 := s.H0
+	if h0 == 0 {
+		h0 = 1e-6
 	}
+	ctrl := r.Controller(ode.Predictive{}, 3)
+	cs := r.ControlState()
 	n := len(y0)
 	realT := isReal[T]()
 	// Tolerance transformation of RADAU5: the local error is kept below
@@ -162,6 +195,9 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	atol := rtol * quot
 	fnewt := math.Max(10*radauURound/rtol, math.Min(0.03, math.Sqrt(rtol)))
 	nit := s.MaxNewton
+	if nit == 0 {
+		nit = 7
+	}
 	const (
 		safe  = 0.9
 		facl  = 5.0
@@ -173,24 +209,9 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	tr := &radauTr
 	gam := real(tr.lam[0])
 
-	sol := &Solution[T]{t0: t0, TEnd: t0, dense: s.Dense}
-	st := &sol.Stats
-	rs := &sol.Radau
+	st := &r.Stats
+	rs := st
 	y := append([]T(nil), y0...)
-	teval := s.TEval
-	next := 0
-	if teval == nil {
-		sol.T = append(sol.T, t0)
-		sol.Y = append(sol.Y, append([]T(nil), y...))
-	} else {
-		for next < len(teval) && teval[next] == t0 {
-			sol.T = append(sol.T, t0)
-			sol.Y = append(sol.Y, append([]T(nil), y...))
-			next++
-		}
-	}
-
-	es := newEventState(prob.Events, t0, y0)
 
 	f0 := make([]T, n)
 	ytmp := make([]T, n)
@@ -217,10 +238,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	cont := make([]T, n)
 	f2 := make([]T, n)
 
-	eval := func(dst []T, t float64, yy []T) {
-		prob.F(dst, t, yy)
-		st.NFev++
-	}
+	eval := r.Eval
 	computeJac := func(x float64) {
 		st.NJev++
 		if prob.Jac != nil {
@@ -263,23 +281,12 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	}
 
 	x := t0
-	hmaxn := math.Min(s.HMax, t1-t0)
-	h := math.Min(s.H0, hmaxn)
+	hmaxn := math.Min(s.MaxStep, t1-t0)
+	h := math.Min(h0, hmaxn)
 	// target is where the step must stop: t1, or with StopAtTEval the next
 	// TEval point; onTarget marks a step sized to end there (RADAU5's
 	// LAST when the target is t1).
-	nextStop := 0
-	target := func() float64 {
-		if s.StopAtTEval {
-			for nextStop < len(teval) && teval[nextStop]-x <= 4*radauURound*math.Abs(teval[nextStop]) {
-				nextStop++
-			}
-			if nextStop < len(teval) {
-				return teval[nextStop]
-			}
-		}
-		return t1
-	}
+	target := func() float64 { return r.Target(x) }
 	tgt := target()
 	onTarget := false
 	if x+1.0001*h >= tgt {
@@ -288,7 +295,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	}
 	eval(f0, x, y)
 	if !linalg.AllFinite(f0) {
-		return sol, fmt.Errorf("%w: f(t0, y0) is not finite", ode.ErrNonFinite)
+		return fmt.Errorf("%w: f(t0, y0) is not finite", ode.ErrNonFinite)
 	}
 	// The control flow is RADAU5's: needJac is its label 10 (new Jacobian,
 	// then new matrices), needDec its label 20 (new matrices), neither its
@@ -297,7 +304,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 	first, reject := true, false
 	newtonFailed := false // the last reduction of h came from Newton
 	faccon, theta := 1.0, thet
-	var hold, hacc, erracc float64
+	var hold float64
 	var thqold, dynold float64
 
 	for {
@@ -312,8 +319,9 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 				// NSING, never reset, and IDID = −4).
 				rs.NSingular++
 				st.NRejected++
+				cs.Rejected()
 				if rs.NSingular >= 5 {
-					return sol, fmt.Errorf("%w: iteration matrix singular or not finite for the 5th time (h = %v at t = %v)", ode.ErrNoConvergence, h, x)
+					return fmt.Errorf("%w: iteration matrix singular or not finite for the 5th time (h = %v at t = %v)", ode.ErrNoConvergence, h, x)
 				}
 				h *= 0.5
 				reject, onTarget = true, false
@@ -326,15 +334,15 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			needDec = false
 		}
 		// Label 30: a new step attempt.
-		if st.NSteps >= s.MaxSteps {
-			return sol, fmt.Errorf("%w: %d steps, t = %v", ode.ErrMaxSteps, st.NSteps, x)
+		if err := r.Check(); err != nil {
+			return fmt.Errorf("%w (t = %v)", err, x)
 		}
 		st.NSteps++
-		if 0.1*math.Abs(h) <= math.Abs(x)*radauURound || !(h > 0) {
+		if 0.1*math.Abs(h) <= math.Abs(x)*radauURound || !(h > 0) || h < s.MinStep {
 			if newtonFailed {
-				return sol, fmt.Errorf("%w: h = %v at t = %v after failed Newton iterations (%w)", ode.ErrStepTooSmall, h, x, ode.ErrNoConvergence)
+				return fmt.Errorf("%w: h = %v at t = %v after failed Newton iterations (%w)", ode.ErrStepTooSmall, h, x, ode.ErrNoConvergence)
 			}
-			return sol, fmt.Errorf("%w: h = %v at t = %v", ode.ErrStepTooSmall, h, x)
+			return fmt.Errorf("%w: h = %v at t = %v", ode.ErrStepTooSmall, h, x)
 		}
 		for i, v := range y {
 			scal[i] = atol + rtol*linalg.Abs(v)
@@ -471,6 +479,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			h *= hhfac
 			reject, onTarget = true, false
 			newtonFailed = true
+			cs.Rejected()
 			st.NRejected++
 			rs.NNewtonFail++
 			needDec = true
@@ -503,9 +512,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			errn = math.Inf(1)
 		}
 		errn = math.Max(errn, 1e-10)
-		fac := math.Min(safe, safe*float64(1+2*nit)/float64(newt+2*nit))
-		q := math.Max(facr, math.Min(facl, math.Pow(errn, 0.25)/fac))
-		hnew := h / q
+		se := ode.StepError{Err2: -1, Err: errn, Iter: newt, MaxIter: nit}
 		if errn >= 1 {
 			// Rejected by the error test.
 			reject, onTarget = true, false
@@ -514,11 +521,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 			if st.NAccepted >= 1 {
 				rs.NRejectErr++
 			}
-			if first {
-				h *= 0.1
-			} else {
-				h = hnew
-			}
+			h = ctrl.Reject(cs, h, se)
 			needDec = true
 			if !caljac {
 				needJac = true
@@ -530,14 +533,7 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		newtonFailed = false
 		st.NAccepted++
 		rs.MaxNewtonIter = max(rs.MaxNewtonIter, newt)
-		if st.NAccepted > 1 {
-			facgus := (hacc / h) * math.Pow(errn*errn/erracc, 0.25) / safe
-			facgus = math.Max(facr, math.Min(facl, facgus))
-			q = math.Max(q, facgus)
-			hnew = h / q
-		}
-		hacc = h
-		erracc = math.Max(1e-2, errn)
+		hnew := ctrl.Accept(cs, h, se)
 		xold := x
 		hold = h
 		copy(yold, y)
@@ -555,55 +551,20 @@ func Radau5[T linalg.Scalar](prob Problem[T], t0, t1 float64, y0 []T, set *Setti
 		if last {
 			x = t1
 		}
-		// Events on the collocation polynomial; a terminal one cuts the
-		// step at its zero.
-		xEnd, yEnd := x, y
-		stop := -1
-		if es != nil && linalg.AllFinite(y) {
-			if tz := es.step(xold, h, x, yold, y, &zacc); !math.IsNaN(tz) {
-				hit := es.hits[es.terminalAt]
-				xEnd, yEnd, stop = tz, hit.Y, hit.Index
-			}
-			sol.Events = es.hits
-		}
-		sol.TEnd = xEnd
-		if teval == nil {
-			sol.T = append(sol.T, xEnd)
-			sol.Y = append(sol.Y, append([]T(nil), yEnd...))
-		} else {
-			for next < len(teval) && teval[next] <= xEnd {
-				v := make([]T, n)
-				if teval[next] == x {
-					copy(v, y)
-				} else {
-					radauInterp(v, (teval[next]-xold)/h, yold, &zacc)
-				}
-				sol.T = append(sol.T, teval[next])
-				sol.Y = append(sol.Y, v)
-				next++
-			}
-		}
-		if s.Dense {
-			sg := radauSeg[T]{t0: xold, h: h, t1: xEnd, full: xEnd == x, y0: append([]T(nil), yold...)}
-			for k := 0; k < 3; k++ {
-				sg.z[k] = append([]T(nil), zacc[k]...)
-			}
-			sol.segs = append(sol.segs, sg)
-		}
-		if stop >= 0 {
-			return sol, fmt.Errorf("%w: terminal event %d at t = %v", ode.ErrStopped, stop, xEnd)
+		// Output, events on the collocation polynomial (a terminal one
+		// cuts the step at its zero), observer.
+		dense := radauDense[T]{t0: xold, h: h, t1: x, y0: yold, z: &zacc}
+		if _, _, err := r.Accepted(xold, x, y, &dense); err != nil {
+			return err
 		}
 		if !linalg.AllFinite(y) {
-			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, x)
+			return fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, x)
 		}
 		if last {
-			return sol, nil
+			return nil
 		}
 		eval(f0, x, y)
-		hnew = math.Min(hnew, hmaxn)
-		if reject {
-			hnew = math.Min(hnew, h)
-		}
+		hnew = math.Min(hnew, hmaxn) // (after a rejection ctrl capped it at h)
 		reject = false
 		caljac = false
 		tgt, onTarget = target(), false

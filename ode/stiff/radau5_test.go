@@ -76,7 +76,7 @@ func TestRadau5Linear(t *testing.T) {
 			p.Jac = func(j []float64, _ float64, _ []float64) { copy(j, a) }
 		}
 		for _, tol := range []float64{1e-4, 1e-7, 1e-10} {
-			sol, err := Radau5(p, 0, T, y0, &Settings{RTol: tol, ATol: tol})
+			sol, err := radau5(p, 0, T, y0, &Settings{RTol: tol, ATol: tol})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +121,7 @@ func TestRadau5Linear(t *testing.T) {
 		}
 	}}
 	for _, tol := range []float64{1e-5, 1e-9} {
-		sol, err := Radau5(pc, 0, T, yc0, &Settings{RTol: tol, ATol: tol})
+		sol, err := radau5(pc, 0, T, yc0, &Settings{RTol: tol, ATol: tol})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +173,7 @@ func TestRadau5Robertson(t *testing.T) {
 		dy[1] = 0.04*y[0] - 1e4*y[1]*y[2] - 3e7*y[1]*y[1]
 		dy[2] = 3e7 * y[1] * y[1]
 	}}
-	sol, err := Radau5(p, 0, 40, []float64{1, 0, 0}, &Settings{RTol: 1e-8, ATol: 1e-12})
+	sol, err := radau5(p, 0, 40, []float64{1, 0, 0}, &Settings{RTol: 1e-8, ATol: 1e-12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestRadau5Robertson(t *testing.T) {
 		t.Errorf("robertson took %d steps", sol.Stats.NSteps)
 	}
 	// Long range to t = 1e11 (where explicit methods are hopeless).
-	sol, err = Radau5(p, 0, 1e11, []float64{1, 0, 0}, &Settings{RTol: 1e-6, ATol: 1e-14})
+	sol, err = radau5(p, 0, 1e11, []float64{1, 0, 0}, &Settings{RTol: 1e-6, ATol: 1e-14})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,18 +223,18 @@ func TestRadau5Invalid(t *testing.T) {
 		{0, 1, []float64{1}, &Settings{H0: math.NaN()}},
 	}
 	for i, c := range cases {
-		if _, err := Radau5(p, c.t0, c.t1, c.y0, c.s); !errors.Is(err, ode.ErrInvalidSettings) {
+		if _, err := radau5(p, c.t0, c.t1, c.y0, c.s); !errors.Is(err, ode.ErrInvalidSettings) {
 			t.Errorf("case %d: err = %v", i, err)
 		}
 	}
 	// Step budget.
-	sol, err := Radau5(p, 0, 1000, []float64{1}, &Settings{MaxSteps: 3, HMax: 0.1})
+	sol, err := radau5(p, 0, 1000, []float64{1}, &Settings{MaxSteps: 3, HMax: 0.1})
 	if !errors.Is(err, ode.ErrMaxSteps) || sol == nil || len(sol.T) < 2 {
 		t.Errorf("max steps: err = %v", err)
 	}
 	// Finite-time blow-up y' = y²: the step size collapses.
 	pb := Problem[float64]{F: func(dy []float64, _ float64, y []float64) { dy[0] = y[0] * y[0] }}
-	if _, err := Radau5(pb, 0, 2, []float64{1}, nil); err == nil {
+	if _, err := radau5(pb, 0, 2, []float64{1}, nil); err == nil {
 		t.Error("blow-up not reported")
 	} else {
 		t.Logf("blow-up: %v", err)
@@ -256,7 +256,7 @@ func TestRadau5LocalOrder(t *testing.T) {
 	}
 	var lh, le []float64
 	for _, h := range []float64{0.2, 0.14, 0.1, 0.07} {
-		sol, err := Radau5(p, 0, h, []float64{1}, &Settings{H0: h, RTol: 1e-1, ATol: 1e-1})
+		sol, err := radau5(p, 0, h, []float64{1}, &Settings{H0: h, RTol: 1e-1, ATol: 1e-1})
 		if err != nil {
 			t.Fatal(err)
 		}
