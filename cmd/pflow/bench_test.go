@@ -12,9 +12,9 @@ import (
 	"testing"
 
 	"github.com/pflow-go/pflow/internal/benchprob"
+	"github.com/pflow-go/pflow/internal/fixtures"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/ode/geometric"
-	"github.com/pflow-go/pflow/internal/fixtures"
 )
 
 func runCmd(args ...string) (code int, stdout, stderr string) {

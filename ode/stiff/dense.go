@@ -42,8 +42,8 @@ func radauInterp[T linalg.Scalar](dst []T, th float64, y0 []T, z *[3][]T) {
 // the dense output of Radau5.
 type radauDense[T linalg.Scalar] struct {
 	t0, h, t1 float64 // t1: the step's end (t0 + h up to the snapping onto the target)
-	y0    []T
-	z     *[3][]T
+	y0        []T
+	z         *[3][]T
 }
 
 // Interpolate implements ode.Dense.
