@@ -287,6 +287,12 @@ func (r *Run[T]) Fixed(step func(t, h float64, y, ynew []T) error) error {
 		return fmt.Errorf("%w: method %q is fixed-step: set Step or Steps", ErrUnsupported, r.info.Name)
 	}
 	H := (r.T1 - r.T0) / float64(n)
+	exact := false
+	if st := r.Settings.Step; r.Settings.Steps == 0 && math.Abs(float64(n)*st-math.Abs(r.T1-r.T0)) <= 1e-12*math.Abs(r.T1-r.T0) {
+		// t1 = t0 + n·Step up to rounding: every step has the requested
+		// size exactly, and the last one ends at t1.
+		H, exact = r.dir*st, true
+	}
 	y := slices.Clone(r.Y0)
 	ynew := make([]T, len(y))
 	t := r.T0
@@ -304,7 +310,11 @@ func (r *Run[T]) Fixed(step func(t, h float64, y, ynew []T) error) error {
 				tn = tg
 			}
 			r.Stats.NSteps++
-			if err := step(t, tn-t, y, ynew); err != nil {
+			h := tn - t
+			if tn == tk && (k < n || exact) {
+				h = H // a whole step: its size exactly
+			}
+			if err := step(t, h, y, ynew); err != nil {
 				return fmt.Errorf("step from t = %v: %w", t, err)
 			}
 			if !linalg.AllFinite(ynew) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pflow-go/pflow/internal/benchprob"
+	"github.com/pflow-go/pflow/internal/fixtures"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/ode/geometric"
 	"github.com/pflow-go/pflow/ode/stiff"
@@ -126,8 +127,8 @@ func solveBench[T float64 | complex128](p *benchprob.Problem[T], m *ode.Tableau,
 }
 
 // solveKepler runs the kepler benchmark with a splitting method and N
-// steps per period (geometric.KeplerBench, whose problem is benchprob's
-// kepler; geometric.Integrate on the same problem for kepler_final when N
+// steps per period (fixtures.KeplerBench, whose problem is benchprob's
+// kepler; ode.Solve on the same problem for kepler_final when N
 // is not a multiple of 100) and returns the force evaluations and the
 // error of the row (energy for kepler_energy, final state for
 // kepler_final).
@@ -137,8 +138,10 @@ func solveKepler(problem string, m geometric.Splitting, n int) (int, float64, er
 		// multiple of 100; the final state alone needs no samples.
 		y0 := benchprob.KeplerY0()
 		total := n * benchprob.KeplerPeriods
-		sol, err := geometric.Integrate(m, geometric.SecondOrder(benchprob.KeplerForce), 0, y0[:2], y0[2:],
-			2*math.Pi/float64(n), total, &geometric.FixedSettings{SaveEvery: total})
+		split := geometric.SecondOrder(benchprob.KeplerForce)
+		h := 2 * math.Pi / float64(n)
+		sol, err := ode.Solve(ode.Problem[float64]{Split: &split}, 0, h*float64(total), y0, m,
+			&ode.Settings[float64]{Step: h, TEval: []float64{h * float64(total)}})
 		if err != nil {
 			nfev := 0
 			if sol != nil {
@@ -148,7 +151,7 @@ func solveKepler(problem string, m geometric.Splitting, n int) (int, float64, er
 		}
 		return sol.Stats.NFev, benchprob.MaxAbsDiff(sol.Y[len(sol.Y)-1], y0), nil
 	}
-	r, err := geometric.KeplerBench(m, n, benchprob.KeplerPeriods)
+	r, err := fixtures.KeplerBench(m, n, benchprob.KeplerPeriods)
 	if err != nil {
 		return r.NFev, math.NaN(), err
 	}

@@ -180,11 +180,17 @@ func parseCol(t *testing.T, s string) float64 {
 
 // verletEnergy200 is the measurement of geometric's own Kepler test
 // (TestKeplerEnergyFlatVsDOPRI5, which reports 1.345e-3): velocity Verlet
-// with N = 200 steps per period through geometric.Integrate, max |H − H0|
+// with N = 200 steps per period through ode.Solve, max |H − H0|
 // over the states of the first 10 periods saved 100 times per period.
 func verletEnergy200(t *testing.T) float64 {
 	prob, q0, p0 := geometric.Kepler(0.5)
-	sol, err := geometric.Integrate(geometric.VerletKDK, prob, 0, q0, p0, 2*math.Pi/200, 200*10, &geometric.FixedSettings{SaveEvery: 2})
+	h := 2 * math.Pi / 200
+	var te []float64
+	for k := 0; k <= 200*10; k += 2 {
+		te = append(te, float64(k)*h)
+	}
+	sol, err := ode.Solve(ode.Problem[float64]{Split: &prob}, 0, h*200*10, append(q0, p0...), geometric.VerletKDK,
+		&ode.Settings[float64]{Step: h, TEval: te})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +202,7 @@ func verletEnergy200(t *testing.T) float64 {
 }
 
 // TestBenchKeplerSplitting checks the kepler rows of a splitting method
-// against computations through geometric.Integrate, the path geometric's
+// against computations through ode.Solve, the path geometric's
 // own tests take (not KeplerBench's).
 func TestBenchKeplerSplitting(t *testing.T) {
 	recs := benchCSV(t, "-problem", "kepler_energy,kepler_final", "-method", "verlet", "-steps", "200")
@@ -218,10 +224,12 @@ func TestBenchKeplerSplitting(t *testing.T) {
 	if e := parseCol(t, recs[0][5]); !(e > ref/2 && e < 2*ref) {
 		t.Errorf("kepler_energy verlet.N=200: %g, geometric's measurement %g", e, ref)
 	}
-	// kepler_final: the same steps through Integrate, bitwise the same
+	// kepler_final: the same steps through ode.Solve, bitwise the same
 	// state, so the CSV's 4 significant digits agree.
 	prob, q0, p0 := geometric.Kepler(0.5)
-	sol, err := geometric.Integrate(geometric.VerletKDK, prob, 0, q0, p0, 2*math.Pi/200, 200*1000, &geometric.FixedSettings{SaveEvery: 200 * 1000})
+	h := 2 * math.Pi / 200
+	sol, err := ode.Solve(ode.Problem[float64]{Split: &prob}, 0, h*200*1000, append(q0, p0...), geometric.VerletKDK,
+		&ode.Settings[float64]{Step: h, TEval: []float64{h * 200 * 1000}})
 	if err != nil {
 		t.Fatal(err)
 	}

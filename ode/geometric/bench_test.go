@@ -10,7 +10,7 @@ func BenchmarkVerletKeplerStep(b *testing.B) {
 	const n = 1000
 	var nfev int
 	for b.Loop() {
-		sol, _ := Integrate(VerletKDK, prob, 0, q0, p0, 2*math.Pi/n, n, &FixedSettings{SaveEvery: n})
+		sol, _ := integrate(VerletKDK, prob, 0, q0, p0, 2*math.Pi/n, n, &FixedSettings{SaveEvery: n})
 		nfev += sol.Stats.NFev
 	}
 	b.ReportMetric(float64(nfev)/float64(b.N)/n, "nfev/step")
@@ -36,7 +36,7 @@ func BenchmarkGaussKeplerStep(b *testing.B) {
 			const n = 100
 			var nfev int
 			for b.Loop() {
-				sol, err := Gauss(kep, 0, y0, 2*math.Pi/n, n, &c.s)
+				sol, err := gauss(kep, 0, y0, 2*math.Pi/n, n, &c.s)
 				if err != nil {
 					b.Fatal(err)
 				}

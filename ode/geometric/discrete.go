@@ -9,18 +9,12 @@ import (
 	"gonum.org/v1/gonum/floats"
 )
 
-// Energy is a differentiable function E: ℝⁿ → ℝ for the gradient flow
-// θ' = −∇E(θ).
-type Energy struct {
-	E    func(x []float64) float64
-	Grad func(g, x []float64)
-	// Hess optionally writes the n×n Hessian (row-major) into dst; when nil,
-	// AVF's Newton iteration differentiates Grad by forward differences.
-	Hess func(dst, x []float64)
-}
-
-// DGSettings configures the discrete-gradient methods. Zero value = defaults.
-type DGSettings struct {
+// DiscreteGradient is a discrete-gradient method for the gradient flow
+// θ' = −∇E(θ) (Problem.Energy; real states, fixed steps): AVF or
+// Itoh–Abe. The zero fields take the defaults.
+type DiscreteGradient struct {
+	// ItohAbe selects the Itoh–Abe gradient instead of AVF.
+	ItohAbe bool
 	// Nodes is the number of Gauss–Legendre nodes (1…4) of the AVF
 	// quadrature; it integrates polynomial gradients of degree 2·Nodes−1
 	// along the segment exactly. Default 3.
@@ -30,34 +24,60 @@ type DGSettings struct {
 	Tol float64
 	// MaxIter bounds the Newton iterations per step. Default 50.
 	MaxIter int
-	// SaveEvery stores every SaveEvery-th step. Default 1.
-	SaveEvery int
 }
 
-func (s *DGSettings) get() DGSettings {
-	var d DGSettings
-	if s != nil {
-		d = *s
-	}
+// AVF and ItohAbe are the discrete-gradient methods with the default
+// settings, registered as "avf" and "itoh-abe".
+var (
+	AVF     = DiscreteGradient{}
+	ItohAbe = DiscreteGradient{ItohAbe: true}
+)
+
+func (m DiscreteGradient) get() (DiscreteGradient, error) {
+	d := m
 	if d.Nodes == 0 {
 		d.Nodes = 3
 	}
-	if d.Nodes < 1 || d.Nodes > 4 {
-		panic("geometric: DGSettings.Nodes must be 1…4")
+	if d.Nodes < 1 || d.Nodes > 4 || math.IsNaN(d.Tol) || d.Tol < 0 || d.MaxIter < 0 {
+		return d, fmt.Errorf("%w: discrete gradient Nodes = %d (1…4), Tol = %v, MaxIter = %d", ode.ErrInvalidSettings, m.Nodes, m.Tol, m.MaxIter)
 	}
-	if d.Tol <= 0 {
+	if d.Tol == 0 {
 		d.Tol = 1e-14
 	}
-	if d.MaxIter <= 0 {
+	if d.MaxIter == 0 {
 		d.MaxIter = 50
 	}
-	if d.SaveEvery <= 0 {
-		d.SaveEvery = 1
-	}
-	return d
+	return d, nil
 }
 
-// AVF integrates θ' = −∇E with the average vector field discrete gradient
+// Info implements ode.Method.
+func (m DiscreteGradient) Info() ode.MethodInfo {
+	if m.ItohAbe {
+		return ode.MethodInfo{Name: "itoh-abe", Order: 1, Fixed: true, Implicit: true, Needs: []string{"Energy"}, Real: true,
+			Family: "discrete gradient", Reference: "Itoh & Abe, J. Comput. Phys. 76 (1988) 85"}
+	}
+	return ode.MethodInfo{Name: "avf", Order: 2, Fixed: true, Implicit: true, Needs: []string{"Energy"}, Real: true,
+		Family: "discrete gradient", Reference: "McLachlan, Quispel & Robidoux, Phil. Trans. R. Soc. A 357 (1999) 1021"}
+}
+
+// RunReal implements ode.Method.
+func (m DiscreteGradient) RunReal(r *ode.Run[float64]) error {
+	d, err := m.get()
+	if err != nil {
+		return err
+	}
+	if m.ItohAbe {
+		return runItohAbe(r)
+	}
+	return runAVF(r, d)
+}
+
+// RunComplex implements ode.Method: discrete gradients need a real energy.
+func (m DiscreteGradient) RunComplex(*ode.Run[complex128]) error {
+	return fmt.Errorf("%w: %s needs a real energy (real states)", ode.ErrUnsupported, m.Info().Name)
+}
+
+// runAVF integrates θ' = −∇E with the average vector field discrete gradient
 //
 //	(θ₁ − θ₀)/h = −∫₀¹ ∇E(θ₀ + ξ(θ₁ − θ₀)) dξ
 //
@@ -72,21 +92,16 @@ func (s *DGSettings) get() DGSettings {
 // Stats.NFev counts gradient evaluations (E itself is evaluated for Φ);
 // failure to converge returns ode.ErrNoConvergence with the partial
 // solution.
-func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSettings) (*Solution[float64], error) {
-	if err := checkFixed(t0, h, nsteps, x0); err != nil {
-		return nil, err
-	}
-	d := set.get()
+func runAVF(run *ode.Run[float64], d DiscreteGradient) error {
+	prob, x0 := run.Problem.Energy, run.Y0
+	var h float64 // the current step
 	n := len(x0)
 	var xg, wg []float64
 	{
 		_, b, c := GaussTableau(d.Nodes)
 		xg, wg = c, b
 	}
-	sol := &Solution[float64]{}
-	rec := recorder[float64]{sol: sol, every: d.SaveEvery}
 	x := append([]float64(nil), x0...)
-	rec.save(t0, x)
 	y := make([]float64, n) // unknown θ₁
 	r := make([]float64, n)
 	rt := make([]float64, n)
@@ -108,26 +123,26 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 				z[i] = x[i] + xg[j]*(y[i]-x[i])
 			}
 			prob.Grad(g, z)
-			sol.Stats.NFev++
+			run.Stats.NFev++
 			for i := range dst {
 				dst[i] += h * wg[j] * g[i]
 			}
 		}
 	}
 	hess := func(dst, z []float64) {
-		sol.Stats.NJev++
+		run.Stats.NJev++
 		if prob.Hess != nil {
 			prob.Hess(dst, z)
 			return
 		}
 		prob.Grad(g, z)
-		sol.Stats.NFev++
+		run.Stats.NFev++
 		for k := 0; k < n; k++ {
 			e := math.Sqrt(0x1p-52) * math.Max(1, math.Abs(z[k]))
 			old := z[k]
 			z[k] = old + e
 			prob.Grad(g2, z)
-			sol.Stats.NFev++
+			run.Stats.NFev++
 			z[k] = old
 			for i := 0; i < n; i++ {
 				dst[i*n+k] = (g2[i] - g[i]) / e
@@ -151,9 +166,9 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 		}
 		return phi
 	}
-	for k := 1; k <= nsteps; k++ {
-		t := t0 + float64(k-1)*h
-		sol.Stats.NSteps++
+	return run.Fixed(func(t, hk float64, xin, xout []float64) error {
+		h = hk
+		copy(x, xin)
 		copy(y, x)
 		resid(r, y)
 		ex := prob.E(x)
@@ -182,7 +197,7 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 				for i := 0; i < n; i++ {
 					jm[i*n+i] += 1 + mu
 				}
-				sol.Stats.NLU++
+				run.Stats.NLU++
 				if fac.Factorize(jm, n) == nil {
 					copy(rt, r)
 					fac.SolveTo(rt, rt) // y_new = y − rt
@@ -224,19 +239,15 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 			}
 		}
 		if !ok || !linalg.AllFinite(y) {
-			sol.Stats.NRejected++
-			return sol, fmt.Errorf("%w: AVF Newton at t = %v, h = %v", ode.ErrNoConvergence, t, h)
+			run.Stats.NRejected++
+			return fmt.Errorf("%w: AVF Newton at t = %v, h = %v", ode.ErrNoConvergence, t, h)
 		}
-		sol.Stats.NAccepted++
-		copy(x, y)
-		if k%d.SaveEvery == 0 || k == nsteps {
-			rec.save(t0+float64(k)*h, x)
-		}
-	}
-	return sol, nil
+		copy(xout, y)
+		return nil
+	})
 }
 
-// ItohAbe integrates θ' = −∇E with the Itoh–Abe discrete gradient
+// runItohAbe integrates θ' = −∇E with the Itoh–Abe discrete gradient
 // (T. Itoh, K. Abe, J. Comput. Phys. 76 (1988) 85; M. J. Ehrhardt et al.,
 // "Geometric numerical integration of gradient flows", 2018): coordinates
 // are updated one at a time by solving the scalar equation
@@ -249,23 +260,17 @@ func AVF(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSe
 // point (as evaluated by prob.E) for every h > 0. Only E is used (Grad and
 // Hess may be nil); Stats.NFev counts evaluations of E. E must be bounded
 // below.
-func ItohAbe(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *DGSettings) (*Solution[float64], error) {
-	if err := checkFixed(t0, h, nsteps, x0); err != nil {
-		return nil, err
-	}
-	d := set.get()
-	sol := &Solution[float64]{}
-	rec := recorder[float64]{sol: sol, every: d.SaveEvery}
-	x := append([]float64(nil), x0...)
-	rec.save(t0, x)
-	ev := func() float64 { sol.Stats.NFev++; return prob.E(x) }
-	for k := 1; k <= nsteps; k++ {
-		sol.Stats.NSteps++
+func runItohAbe(run *ode.Run[float64]) error {
+	prob := run.Problem.Energy
+	x := append([]float64(nil), run.Y0...)
+	ev := func() float64 { run.Stats.NFev++; return prob.E(x) }
+	return run.Fixed(func(t, h float64, xin, xout []float64) error {
+		copy(x, xin)
 		for i := range x {
 			a := x[i]
 			ea := ev()
 			if math.IsNaN(ea) || math.IsInf(ea, 0) {
-				return sol, fmt.Errorf("%w: E not finite at t = %v", ode.ErrNonFinite, t0+float64(k-1)*h)
+				return fmt.Errorf("%w: E not finite at t = %v", ode.ErrNonFinite, t)
 			}
 			// G(s) = (s − a)/h + (E(s) − E(a))/(s − a); G(s) > 0 for s < a
 			// (or < 0 for s > a) guarantees E(s) < E(a).
@@ -344,10 +349,7 @@ func ItohAbe(prob Energy, t0 float64, x0 []float64, h float64, nsteps int, set *
 				x[i] = a
 			}
 		}
-		sol.Stats.NAccepted++
-		if k%d.SaveEvery == 0 || k == nsteps {
-			rec.save(t0+float64(k)*h, x)
-		}
-	}
-	return sol, nil
+		copy(xout, x)
+		return nil
+	})
 }

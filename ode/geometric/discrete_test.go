@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/pflow-go/pflow/ode"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -52,14 +53,14 @@ func TestDiscreteGradientRosenbrock(t *testing.T) {
 	}
 	type run struct {
 		name string
-		f    func() (*Solution[float64], error)
+		f    func() (*ode.Solution[float64], error)
 	}
 	for _, r := range []run{
-		{"avf", func() (*Solution[float64], error) { return AVF(prob, 0, x0, h, 300, nil) }},
-		{"avf-fd-hessian", func() (*Solution[float64], error) { return AVF(rosenbrock(false), 0, x0, h, 300, nil) }},
-		{"avf-2-nodes", func() (*Solution[float64], error) { return AVF(prob, 0, x0, h, 300, &DGSettings{Nodes: 2}) }},
-		{"itoh-abe", func() (*Solution[float64], error) { return ItohAbe(prob, 0, x0, h, 300, nil) }},
-		{"itoh-abe-huge-step", func() (*Solution[float64], error) { return ItohAbe(prob, 0, x0, 1e4, 300, nil) }},
+		{"avf", func() (*ode.Solution[float64], error) { return avf(prob, 0, x0, h, 300, nil) }},
+		{"avf-fd-hessian", func() (*ode.Solution[float64], error) { return avf(rosenbrock(false), 0, x0, h, 300, nil) }},
+		{"avf-2-nodes", func() (*ode.Solution[float64], error) { return avf(prob, 0, x0, h, 300, &DGSettings{Nodes: 2}) }},
+		{"itoh-abe", func() (*ode.Solution[float64], error) { return itohAbe(prob, 0, x0, h, 300, nil) }},
+		{"itoh-abe-huge-step", func() (*ode.Solution[float64], error) { return itohAbe(prob, 0, x0, 1e4, 300, nil) }},
 	} {
 		sol, err := r.f()
 		if err != nil {
@@ -107,11 +108,11 @@ func TestDiscreteGradientQuadratic(t *testing.T) {
 	}
 	h := 3.0
 	want := 1.5 * (1 - h/2) / (1 + h/2)
-	a, err := AVF(prob, 0, []float64{1.5}, h, 1, nil)
+	a, err := avf(prob, 0, []float64{1.5}, h, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := ItohAbe(prob, 0, []float64{1.5}, h, 1, nil)
+	b, err := itohAbe(prob, 0, []float64{1.5}, h, 1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,10 +143,10 @@ func TestDiscreteGradientOrders(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		order float64
-		run   func(h float64, n int) (*Solution[float64], error)
+		run   func(h float64, n int) (*ode.Solution[float64], error)
 	}{
-		{"avf", 2, func(h float64, n int) (*Solution[float64], error) { return AVF(prob, 0, x0, h, n, nil) }},
-		{"itoh-abe", 1, func(h float64, n int) (*Solution[float64], error) { return ItohAbe(prob, 0, x0, h, n, nil) }},
+		{"avf", 2, func(h float64, n int) (*ode.Solution[float64], error) { return avf(prob, 0, x0, h, n, nil) }},
+		{"itoh-abe", 1, func(h float64, n int) (*ode.Solution[float64], error) { return itohAbe(prob, 0, x0, h, n, nil) }},
 	} {
 		var hs, errs []float64
 		for _, n := range []int{20, 40, 80, 160} {

@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/ode/geometric"
 )
 
 // Velocity Verlet on the harmonic oscillator q″ = −q over one period: the
 // phase error h²/24 per unit time shows in p(2π) ≈ −2π·h²/24 ≈ −1.0e−3.
-func ExampleIntegrate() {
+// The state is y = (q, p).
+func ExampleSplitting() {
 	osc := geometric.SecondOrder(func(dp, q []float64) { dp[0] = -q[0] })
-	n := 100
-	sol, err := geometric.Integrate(geometric.VerletKDK, osc, 0, []float64{1}, []float64{0}, 2*math.Pi/float64(n), n, nil)
+	sol, err := ode.Solve(ode.Problem[float64]{Split: &osc}, 0, 2*math.Pi, []float64{1, 0}, geometric.VerletKDK,
+		&ode.Settings[float64]{Steps: 100})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -25,13 +27,13 @@ func ExampleIntegrate() {
 
 // The fourth-order Gauss method conserves the angular momentum of Kepler's
 // problem to round-off.
-func ExampleGauss() {
-	kepler := geometric.Problem[float64]{F: func(dy []float64, _ float64, y []float64) {
+func ExampleGaussMethod() {
+	kepler := ode.Problem[float64]{F: func(dy []float64, _ float64, y []float64) {
 		r3 := math.Pow(y[0]*y[0]+y[1]*y[1], 1.5)
 		dy[0], dy[1], dy[2], dy[3] = y[2], y[3], -y[0]/r3, -y[1]/r3
 	}}
 	y0 := []float64{0.5, 0, 0, math.Sqrt(3)}
-	sol, err := geometric.Gauss(kepler, 0, y0, 0.05, 1000, &geometric.GaussSettings{Stages: 2, Solver: geometric.Newton})
+	sol, err := ode.Solve(kepler, 0, 50, y0, geometric.Gauss4, &ode.Settings[float64]{Step: 0.05})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -50,7 +52,8 @@ func ExampleHeavyBall() {
 	eta, beta := 0.01, 0.9
 	h, gamma, _ := geometric.HeavyBall(eta, beta)
 	prob := geometric.SecondOrder(func(dp, q []float64) { dp[0] = -q[0] })
-	sol, _ := geometric.IntegrateConformal(geometric.SymplecticEulerKD, gamma, prob, 0, []float64{1}, []float64{0}, h, 3, nil)
+	sol, _ := ode.Solve(ode.Problem[float64]{Split: &prob}, 0, 3*h, []float64{1, 0}, geometric.SymplecticEulerKD.Conformal(gamma),
+		&ode.Settings[float64]{Steps: 3})
 	th, prev := 1.0, 1.0
 	for k := 1; k <= 3; k++ {
 		th, prev = th+beta*(th-prev)-eta*th, th
@@ -60,17 +63,4 @@ func ExampleHeavyBall() {
 	// k=1 heavy ball 0.990000 conformal 0.990000
 	// k=2 heavy ball 0.971100 conformal 0.971100
 	// k=3 heavy ball 0.944379 conformal 0.944379
-}
-
-// The kepler benchmark row of velocity Verlet with 1000 steps per period,
-// here over 10 periods.
-func ExampleKeplerBench() {
-	r, err := geometric.KeplerBench(geometric.VerletKDK, 1000, 10)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(r.Solver, r.NFev, r.EnergyError < 1e-3)
-	// Output:
-	// verlet.N=1000 10001 true
 }

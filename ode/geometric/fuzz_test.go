@@ -15,7 +15,7 @@ func FuzzIntegrateInputs(f *testing.F) {
 	f.Add(math.Inf(1), -1.0, math.NaN(), 1.0, -1.0, uint8(3))
 	f.Add(0.0, 1e300, 1e300, 1e300, 1.0, uint8(5))
 	f.Fuzz(func(t *testing.T, t0, h, q0, p0, gamma float64, n uint8) {
-		sol, err := IntegrateConformal(VerletKDK, gamma, pendulum(), t0, []float64{q0}, []float64{p0}, h, int(n), nil)
+		sol, err := integrateConformal(VerletKDK, gamma, pendulum(), t0, []float64{q0}, []float64{p0}, h, int(n), nil)
 		if err != nil {
 			if !errors.Is(err, ode.ErrInvalidSettings) && !errors.Is(err, ode.ErrNonFinite) {
 				t.Fatalf("undocumented error %v", err)

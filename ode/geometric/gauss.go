@@ -9,16 +9,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Problem is a general system y' = f(t, y) for the implicit methods.
-type Problem[T linalg.Scalar] struct {
-	F ode.Func[T]
-	// Jac optionally writes the n×n Jacobian ∂f/∂y at (t, y), row-major,
-	// into dst. When nil, Newton's method uses forward differences (with a
-	// real perturbation, which gives the complex derivative for holomorphic
-	// f).
-	Jac func(dst []T, t float64, y []T)
-}
-
 // NonlinearSolver selects how the implicit stage equations are solved.
 type NonlinearSolver int
 
@@ -32,9 +22,13 @@ const (
 	Newton
 )
 
-// GaussSettings configures Gauss–Legendre collocation. The zero value (and
-// nil) means the defaults.
-type GaussSettings struct {
+// GaussMethod is s-stage Gauss–Legendre collocation (order 2s,
+// symplectic, symmetric, preserving every quadratic invariant; Hairer,
+// Lubich, Wanner, GNI II.1, IV.2, VI.4) with fixed steps. Zero fields take
+// the defaults. Stats.NFev counts evaluations of f (including those of the
+// finite-difference Jacobian). A step whose stage equations do not
+// converge within MaxIter iterations ends the run with ode.ErrNoConvergence.
+type GaussMethod struct {
 	// Stages s = 1…4 (order 2s). Default 2. s = 1 is the implicit midpoint rule.
 	Stages int
 	// Solver for the stage equations. Default FixedPoint.
@@ -45,10 +39,8 @@ type GaussSettings struct {
 	// the increment no longer decreases once below 1e3·Tol.
 	Tol float64
 	// MaxIter bounds the iterations per step. Default 100 (fixed point) or
-	// 20 (Newton). Exceeding it returns ode.ErrNoConvergence.
+	// 20 (Newton).
 	MaxIter int
-	// SaveEvery stores every SaveEvery-th step. Default 1.
-	SaveEvery int
 	// Compensated enables compensated summation of the update.
 	Compensated bool
 	// Composition, when non-empty, makes every step of size h the
@@ -58,7 +50,39 @@ type GaussSettings struct {
 	// implicit midpoint composed with KahanLi8 has order 8 (GNI II.4, V.3).
 	// Default none.
 	Composition []float64
+	// Name overrides the method's name (default "gauss" + order).
+	Name string
 }
+
+// The registered Gauss methods, with simplified Newton on the stage
+// equations (robust on stiff problems): "gauss2" (implicit midpoint),
+// "gauss4", "gauss6" and "gauss8".
+var (
+	Gauss2 = GaussMethod{Stages: 1, Solver: Newton}
+	Gauss4 = GaussMethod{Stages: 2, Solver: Newton}
+	Gauss6 = GaussMethod{Stages: 3, Solver: Newton}
+	Gauss8 = GaussMethod{Stages: 4, Solver: Newton}
+)
+
+// Info implements ode.Method.
+func (m GaussMethod) Info() ode.MethodInfo {
+	s := m.Stages
+	if s == 0 {
+		s = 2
+	}
+	name := m.Name
+	if name == "" {
+		name = fmt.Sprintf("gauss%d", 2*s)
+	}
+	return ode.MethodInfo{Name: name, Order: 2 * s, Fixed: true, Implicit: true, Needs: []string{"F"}, Real: true, Complex: true,
+		Family: "implicit RK", Reference: "Hairer, Lubich & Wanner, Geometric Numerical Integration, II.1, IV.2"}
+}
+
+// RunReal implements ode.Method.
+func (m GaussMethod) RunReal(r *ode.Run[float64]) error { return runGauss(r, m) }
+
+// RunComplex implements ode.Method.
+func (m GaussMethod) RunComplex(r *ode.Run[complex128]) error { return runGauss(r, m) }
 
 // GaussTableau returns the Butcher tableau of the s-stage Gauss–Legendre
 // collocation method (order 2s; Hairer, Wanner, Solving ODEs II, IV.5): the
@@ -119,7 +143,7 @@ func GaussTableau(s int) (a [][]float64, b, c []float64) {
 }
 
 type gaussStepper[T linalg.Scalar] struct {
-	prob    Problem[T]
+	prob    ode.Problem[T]
 	a       [][]float64
 	b, c    []float64
 	s, n    int
@@ -139,12 +163,8 @@ type gaussStepper[T linalg.Scalar] struct {
 	st      *ode.Stats
 }
 
-func newGaussStepper[T linalg.Scalar](prob Problem[T], n int, set *GaussSettings, st *ode.Stats) *gaussStepper[T] {
+func newGaussStepper[T linalg.Scalar](prob ode.Problem[T], n int, gs GaussMethod, st *ode.Stats) *gaussStepper[T] {
 	g := &gaussStepper[T]{prob: prob, n: n, st: st}
-	var gs GaussSettings
-	if set != nil {
-		gs = *set
-	}
 	if gs.Stages == 0 {
 		gs.Stages = 2
 	}
@@ -310,77 +330,32 @@ func (g *gaussStepper[T]) step(t, h float64, y []T) bool {
 	return false
 }
 
-// Gauss integrates y' = f(t, y) with nsteps fixed steps of the s-stage
-// Gauss–Legendre collocation method (order 2s, symplectic, symmetric,
-// preserves every quadratic invariant; Hairer, Lubich, Wanner, GNI II.1,
-// IV.2, VI.4). Stats.NFev counts evaluations of f (including those of the
-// finite-difference Jacobian).
-//
-// Errors: ode.ErrInvalidSettings for invalid input; ode.ErrNoConvergence
-// (with the partial solution) when the stage equations do not converge
-// within MaxIter iterations; ode.ErrNonFinite for a non-finite state.
-// Panics if the settings ask for a stage number outside 1…4.
-func Gauss[T linalg.Scalar](prob Problem[T], t0 float64, y0 []T, h float64, nsteps int, set *GaussSettings) (*Solution[T], error) {
-	if err := checkFixed(t0, h, nsteps, y0); err != nil {
-		return nil, err
+func runGauss[T linalg.Scalar](r *ode.Run[T], m GaussMethod) error {
+	if m.Stages < 0 || m.Stages > 4 || m.Tol < 0 || math.IsNaN(m.Tol) || m.MaxIter < 0 || (m.Solver != FixedPoint && m.Solver != Newton) {
+		return fmt.Errorf("%w: Gauss Stages = %d (1…4), Tol = %v, MaxIter = %d, Solver = %d", ode.ErrInvalidSettings, m.Stages, m.Tol, m.MaxIter, m.Solver)
 	}
-	if set != nil && (set.Stages < 0 || set.Stages > 4) {
-		panic("geometric: Gauss stages must be 1…4")
-	}
-	if set != nil && (set.Tol < 0 || math.IsNaN(set.Tol)) {
-		return nil, fmt.Errorf("%w: Tol = %v", ode.ErrInvalidSettings, set.Tol)
-	}
-	sol := &Solution[T]{}
-	g := newGaussStepper(prob, len(y0), set, &sol.Stats)
-	every := 1
-	if set != nil && set.SaveEvery > 0 {
-		every = set.SaveEvery
-	}
-	rec := recorder[T]{sol: sol, every: every}
-	y := append([]T(nil), y0...)
-	rec.save(t0, y)
 	gammas := []float64{1}
-	if set != nil && len(set.Composition) > 0 {
-		gammas = set.Composition
+	if len(m.Composition) > 0 {
+		gammas = m.Composition
 		sum := 0.0
 		for _, v := range gammas {
 			sum += v
 		}
 		if math.Abs(sum-1) > 1e-12 {
-			return nil, fmt.Errorf("%w: composition coefficients sum to %v, not 1", ode.ErrInvalidSettings, sum)
+			return fmt.Errorf("%w: composition coefficients sum to %v, not 1", ode.ErrInvalidSettings, sum)
 		}
 	}
-	for k := 1; k <= nsteps; k++ {
-		t := t0 + float64(k-1)*h
-		sol.Stats.NSteps++
+	g := newGaussStepper(r.Problem, len(r.Y0), m, &r.Stats)
+	return r.Fixed(func(t, h float64, y, yn []T) error {
+		copy(yn, y)
 		tc := t
 		for _, gm := range gammas {
-			if !g.step(tc, gm*h, y) {
-				sol.Stats.NRejected++
-				return sol, fmt.Errorf("%w: Gauss s=%d at t = %v, h = %v", ode.ErrNoConvergence, g.s, tc, gm*h)
+			if !g.step(tc, gm*h, yn) {
+				r.Stats.NRejected++
+				return fmt.Errorf("%w: Gauss s=%d at t = %v, h = %v", ode.ErrNoConvergence, g.s, tc, gm*h)
 			}
 			tc += gm * h
 		}
-		sol.Stats.NAccepted++
-		if !linalg.AllFinite(y) {
-			rec.save(t+h, y)
-			return sol, fmt.Errorf("%w: at t = %v", ode.ErrNonFinite, t+h)
-		}
-		if k%every == 0 || k == nsteps {
-			rec.save(t0+float64(k)*h, y)
-		}
-	}
-	return sol, nil
-}
-
-// ImplicitMidpoint integrates with the implicit midpoint rule
-// y₁ = y₀ + h f(t + h/2, (y₀ + y₁)/2), the one-stage Gauss method. The
-// Stages field of set is ignored.
-func ImplicitMidpoint[T linalg.Scalar](prob Problem[T], t0 float64, y0 []T, h float64, nsteps int, set *GaussSettings) (*Solution[T], error) {
-	var s GaussSettings
-	if set != nil {
-		s = *set
-	}
-	s.Stages = 1
-	return Gauss(prob, t0, y0, h, nsteps, &s)
+		return nil
+	})
 }

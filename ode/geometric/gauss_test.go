@@ -48,7 +48,7 @@ func TestGaussOrders(t *testing.T) {
 			var hs, errs []float64
 			for _, n := range ns[s] {
 				h := 2 * math.Pi / float64(n)
-				sol, err := Gauss(pendulumProblem(), 0, []float64{0, 1}, h, n, &GaussSettings{Stages: s, Solver: solver})
+				sol, err := gauss(pendulumProblem(), 0, []float64{0, 1}, h, n, &GaussSettings{Stages: s, Solver: solver})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -78,7 +78,7 @@ func TestGaussQuadraticInvariant(t *testing.T) {
 	L0 := y0[0]*y0[3] - y0[1]*y0[2]
 	for s := 1; s <= 4; s++ {
 		for _, solver := range []NonlinearSolver{FixedPoint, Newton} {
-			sol, err := Gauss(kep, 0, y0, 2*math.Pi/200, 2000, &GaussSettings{Stages: s, Solver: solver, Compensated: true})
+			sol, err := gauss(kep, 0, y0, 2*math.Pi/200, 2000, &GaussSettings{Stages: s, Solver: solver, Compensated: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestGaussComplexRotation(t *testing.T) {
 		Jac: func(j []complex128, _ float64, _ []complex128) { j[0] = 1i },
 	}
 	for s := 1; s <= 4; s++ {
-		sol, err := Gauss(prob, 0, []complex128{1}, 0.5, 1000, &GaussSettings{Stages: s, Solver: Newton})
+		sol, err := gauss(prob, 0, []complex128{1}, 0.5, 1000, &GaussSettings{Stages: s, Solver: Newton})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestGaussComplexRotation(t *testing.T) {
 		}
 	}
 	// s = 1 is the Cayley transform (1 + ih/2)/(1 − ih/2) exactly.
-	sol, _ := ImplicitMidpoint(prob, 0, []complex128{1}, 0.5, 1, &GaussSettings{Solver: Newton})
+	sol, _ := implicitMidpoint(prob, 0, []complex128{1}, 0.5, 1, &GaussSettings{Solver: Newton})
 	want := (1 + 0.25i) / (1 - 0.25i)
 	if d := cmplx.Abs(sol.Y[1][0] - want); d > 4e-16 {
 		t.Errorf("midpoint = %v want %v", sol.Y[1][0], want)
@@ -126,14 +126,14 @@ func TestGaussNoConvergence(t *testing.T) {
 	// Stiff linear decay y' = −1e4 y with h = 1: fixed-point iteration
 	// diverges (h·L·‖A‖ ≫ 1); Newton solves it exactly in one iteration.
 	prob := Problem[float64]{F: func(dy []float64, _ float64, y []float64) { dy[0] = -1e4 * y[0] }}
-	sol, err := Gauss(prob, 0, []float64{1}, 1, 3, &GaussSettings{Stages: 2})
+	sol, err := gauss(prob, 0, []float64{1}, 1, 3, &GaussSettings{Stages: 2})
 	if !errors.Is(err, ode.ErrNoConvergence) {
 		t.Fatalf("err = %v, want ErrNoConvergence", err)
 	}
 	if sol == nil || len(sol.Y) != 1 {
 		t.Fatalf("partial solution missing")
 	}
-	sol, err = Gauss(prob, 0, []float64{1}, 1, 3, &GaussSettings{Stages: 2, Solver: Newton})
+	sol, err = gauss(prob, 0, []float64{1}, 1, 3, &GaussSettings{Stages: 2, Solver: Newton})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestGaussInvalid(t *testing.T) {
 		h  float64
 		y0 []float64
 	}{{0, []float64{0, 1}}, {-1, []float64{0, 1}}, {math.NaN(), []float64{0, 1}}, {0.1, []float64{math.NaN(), 1}}} {
-		if _, err := Gauss(p, 0, c.y0, c.h, 10, nil); !errors.Is(err, ode.ErrInvalidSettings) {
+		if _, err := gauss(p, 0, c.y0, c.h, 10, nil); !errors.Is(err, ode.ErrInvalidSettings) {
 			t.Errorf("h=%v y0=%v: err = %v", c.h, c.y0, err)
 		}
 	}
@@ -175,7 +175,7 @@ func TestGaussComposition(t *testing.T) {
 		var hs, errs []float64
 		for _, n := range c.ns {
 			h := 2 * math.Pi / float64(n)
-			sol, err := Gauss(pendulumProblem(), 0, []float64{0, 1}, h, n, &GaussSettings{Stages: 1, Composition: c.gamma})
+			sol, err := gauss(pendulumProblem(), 0, []float64{0, 1}, h, n, &GaussSettings{Stages: 1, Composition: c.gamma})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -189,7 +189,7 @@ func TestGaussComposition(t *testing.T) {
 			t.Errorf("%s: order %.3f want %v", c.name, got, c.order)
 		}
 	}
-	if _, err := Gauss(pendulumProblem(), 0, []float64{0, 1}, 0.1, 1, &GaussSettings{Composition: []float64{0.5, 0.4}}); !errors.Is(err, ode.ErrInvalidSettings) {
+	if _, err := gauss(pendulumProblem(), 0, []float64{0, 1}, 0.1, 1, &GaussSettings{Composition: []float64{0.5, 0.4}}); !errors.Is(err, ode.ErrInvalidSettings) {
 		t.Errorf("bad composition: %v", err)
 	}
 }

@@ -50,7 +50,7 @@ func TestSplittingOrders(t *testing.T) {
 		var hs, errs []float64
 		for _, n := range ns[m.Name] {
 			h := 2 * math.Pi / float64(n)
-			sol, err := Integrate(m, pendulum(), 0, []float64{0}, []float64{1}, h, n, &FixedSettings{SaveEvery: n})
+			sol, err := integrate(m, pendulum(), 0, []float64{0}, []float64{1}, h, n, &FixedSettings{SaveEvery: n})
 			if err != nil {
 				t.Fatal(err)
 			}

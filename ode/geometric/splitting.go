@@ -22,6 +22,23 @@ type Splitting struct {
 	Order     int
 	Symmetric bool
 	A, B      []float64
+	// Damping γ ≥ 0 makes the method conformal for p' = … − γp (see
+	// Conformal); 0 for the Hamiltonian system.
+	Damping float64
+	// Compensated adds each increment to the state with Kahan's compensated
+	// summation (Hairer, Lubich, Wanner, GNI VIII.5), which keeps the
+	// round-off of long integrations at O(eps) instead of O(√N·eps) per
+	// component.
+	Compensated bool
+}
+
+func init() {
+	for _, m := range Methods {
+		ode.RegisterMethod(m)
+	}
+	for _, m := range []ode.Method{Gauss2, Gauss4, Gauss6, Gauss8, AVF, ItohAbe} {
+		ode.RegisterMethod(m)
+	}
 }
 
 // Stages returns the number of force evaluations per step when steps are
@@ -227,77 +244,75 @@ func (s *splitStepper[T]) step(q, p []T, h float64) {
 	}
 }
 
-// Integrate applies nsteps steps of size h of the splitting method m to the
-// separable problem from (q0, p0) at time t0. Solution.Y[k] is (q, p);
-// Stats.NFev counts Force evaluations. Fixed step only: a generic adaptive
-// controller would destroy symplecticity (GNI VIII.2).
-//
-// Invalid input (non-finite t0 or state, h ≤ 0, nsteps < 0) returns
-// ode.ErrInvalidSettings; a non-finite state during the run returns the
-// partial solution with ode.ErrNonFinite. It panics if len(q0) != len(p0).
-func Integrate[T linalg.Scalar](m Splitting, prob Separable[T], t0 float64, q0, p0 []T, h float64, nsteps int, s *FixedSettings) (*Solution[T], error) {
-	return integrateSplit(m, 0, prob, t0, q0, p0, h, nsteps, s)
+// Info implements ode.Method. A splitting runs with fixed steps
+// (Settings.Step or Steps) on Problem.Split, the state being y = (q, p);
+// Stats.NFev counts Force evaluations. A generic adaptive controller would
+// destroy symplecticity (GNI VIII.2).
+func (m Splitting) Info() ode.MethodInfo {
+	return ode.MethodInfo{Name: m.Name, Order: m.Order, Fixed: true, Needs: []string{"Split"}, Real: true, Complex: true,
+		Family: "splitting", Reference: "Hairer, Lubich & Wanner, Geometric Numerical Integration, II.5, V.3"}
 }
 
-func integrateSplit[T linalg.Scalar](m Splitting, gamma float64, prob Separable[T], t0 float64, q0, p0 []T, h float64, nsteps int, s *FixedSettings) (*Solution[T], error) {
-	if len(q0) != len(p0) {
-		panic("geometric: len(q0) != len(p0)")
-	}
+// RunReal implements ode.Method.
+func (m Splitting) RunReal(r *ode.Run[float64]) error { return runSplit(m, r) }
+
+// RunComplex implements ode.Method.
+func (m Splitting) RunComplex(r *ode.Run[complex128]) error { return runSplit(m, r) }
+
+// Conformal returns m for the conformal (damped) system q' = ∂T/∂p,
+// p' = −∇V(q) − γp: each step is e^{−γh/2} ∘ Φ_h ∘ e^{−γh/2} on p for a
+// symmetric m (Strang), Φ_h ∘ e^{−γh} otherwise (Lie), which is conformally
+// symplectic (McLachlan & Perlmutter, J. Nonlinear Sci. 16 (2006) 283).
+func (m Splitting) Conformal(gamma float64) Splitting {
+	m.Damping = gamma
+	m.Name = fmt.Sprintf("%s-conformal(%g)", m.Name, gamma)
+	return m
+}
+
+func runSplit[T linalg.Scalar](m Splitting, r *ode.Run[T]) error {
 	if len(m.A) != len(m.B) || len(m.A) == 0 {
-		panic("geometric: malformed splitting method")
+		return fmt.Errorf("%w: malformed splitting method %q", ode.ErrInvalidSettings, m.Name)
 	}
-	if err := checkFixed(t0, h, nsteps, q0, p0); err != nil {
-		return nil, err
-	}
+	gamma := m.Damping
 	if !(gamma >= 0) || math.IsInf(gamma, 0) {
-		return nil, fmt.Errorf("%w: damping γ = %v must be finite and non-negative", ode.ErrInvalidSettings, gamma)
+		return fmt.Errorf("%w: damping γ = %v must be finite and non-negative", ode.ErrInvalidSettings, gamma)
 	}
-	n := len(q0)
-	q := append([]T(nil), q0...)
-	p := append([]T(nil), p0...)
-	st := &splitStepper[T]{m: m, prob: prob, f: make([]T, n), v: make([]T, n),
-		kq: newKahan[T](n, s.compensated()), kp: newKahan[T](n, s.compensated())}
-	sol := &Solution[T]{}
-	rec := recorder[T]{sol: sol, every: s.saveEvery()}
-	rec.save(t0, q, p)
-	// Conformal: Strang splitting e^{−γh/2} ∘ Φ_h ∘ e^{−γh/2} for symmetric
-	// Φ, Lie splitting Φ_h ∘ e^{−γh} otherwise.
-	half := math.Exp(-gamma * h / 2)
-	full := math.Exp(-gamma * h)
-	damp := func(c float64) {
-		if gamma == 0 {
-			return
-		}
-		for i := range p {
-			p[i] *= linalg.FromFloat[T](c)
-		}
+	if len(r.Y0)%2 != 0 {
+		return fmt.Errorf("%w: a split state (q, p) has even length, got %d", ode.ErrInvalidSettings, len(r.Y0))
 	}
-	for k := 1; k <= nsteps; k++ {
+	n := len(r.Y0) / 2
+	sp := r.Problem.Split
+	st := &splitStepper[T]{m: m, prob: Separable[T]{Velocity: sp.Velocity, Force: sp.Force}, f: make([]T, n), v: make([]T, n),
+		kq: newKahan[T](n, m.Compensated), kp: newKahan[T](n, m.Compensated)}
+	nf := 0
+	return r.Fixed(func(t, h float64, y, yn []T) error {
+		copy(yn, y)
+		q, p := yn[:n], yn[n:]
+		// Conformal: Strang splitting e^{−γh/2} ∘ Φ_h ∘ e^{−γh/2} for
+		// symmetric Φ, Lie splitting Φ_h ∘ e^{−γh} otherwise.
+		damp := func(c float64) {
+			if gamma == 0 {
+				return
+			}
+			for i := range p {
+				p[i] *= linalg.FromFloat[T](c)
+			}
+		}
 		if m.Symmetric {
-			damp(half)
+			damp(math.Exp(-gamma * h / 2))
 			st.step(q, p, h)
-			damp(half)
+			damp(math.Exp(-gamma * h / 2))
 		} else {
-			damp(full)
+			damp(math.Exp(-gamma * h))
 			st.step(q, p, h)
 		}
-		t := t0 + float64(k)*h
-		sol.Stats.NSteps++
-		sol.Stats.NAccepted++
-		if !linalg.AllFinite(q) || !linalg.AllFinite(p) {
-			rec.save(t, q, p)
-			sol.Stats.NFev = st.nfev
-			return sol, fmt.Errorf("%w: at t = %v (step %d)", ode.ErrNonFinite, t, k)
-		}
-		if k%rec.every == 0 || k == nsteps {
-			rec.save(t, q, p)
-		}
-	}
-	sol.Stats.NFev = st.nfev
-	return sol, nil
+		r.Stats.NFev += st.nfev - nf
+		nf = st.nfev
+		return nil
+	})
 }
 
-// Steps validates its inputs like Integrate and returns an unbounded
+// Steps validates its inputs and returns an unbounded
 // step-by-step iterator of m from (q0, p0): it yields (t_k, y_k), k = 1, 2, …,
 // with y_k = (q, p) in a buffer that is reused between iterations (copy it
 // to keep it). Iteration ends when the consumer stops or after the first

@@ -7,19 +7,14 @@ import (
 	"github.com/pflow-go/pflow/ode"
 )
 
-// Separable is a Hamiltonian system with H(q, p) = T(p) + V(q):
+// Separable is a Hamiltonian system with H(q, p) = T(p) + V(q), the split
+// problem of the splitting methods (Problem.Split of package ode):
 //
 //	q' = ∂T/∂p (p),   p' = −∇V(q).
 //
-// Both functions write into their first argument, which has the length of
-// the second, and must not allocate.
-type Separable[T linalg.Scalar] struct {
-	// Velocity writes ∂T/∂p evaluated at p into dqdt. For T = ½|p|² it
-	// copies p.
-	Velocity func(dqdt, p []T)
-	// Force writes −∇V evaluated at q into dpdt.
-	Force func(dpdt, q []T)
-}
+// Velocity writes ∂T/∂p at p into its first argument (for T = ½|p|² it
+// copies p), Force writes −∇V at q; both must not allocate.
+type Separable[T linalg.Scalar] = ode.Split[T]
 
 // SecondOrder returns the separable form of q″ = F(q): T(p) = ½|p|², so
 // q' = p and p' = F(q).
@@ -29,36 +24,6 @@ func SecondOrder[T linalg.Scalar](force func(dpdt, q []T)) Separable[T] {
 		Force:    force,
 	}
 }
-
-// Solution is the output of a fixed-step geometric integration. Y[k] is the
-// state at time T[k]; for Separable problems it is the concatenation (q, p)
-// of length 2n. The initial and the final state are always stored.
-type Solution[T linalg.Scalar] struct {
-	T     []float64
-	Y     [][]T
-	Stats ode.Stats
-}
-
-// FixedSettings configures a fixed-step integration. The zero value (and a
-// nil pointer) means the defaults.
-type FixedSettings struct {
-	// SaveEvery stores every SaveEvery-th step. Default 1 (every step).
-	SaveEvery int
-	// Compensated adds each increment to the state with Kahan's compensated
-	// summation (Hairer, Lubich, Wanner, GNI VIII.5), which keeps the
-	// round-off of long integrations at O(eps) instead of O(√N·eps) per
-	// component. Default off.
-	Compensated bool
-}
-
-func (s *FixedSettings) saveEvery() int {
-	if s == nil || s.SaveEvery <= 0 {
-		return 1
-	}
-	return s.SaveEvery
-}
-
-func (s *FixedSettings) compensated() bool { return s != nil && s.Compensated }
 
 // checkFixed validates the common inputs of fixed-step integrations.
 func checkFixed[T linalg.Scalar](t0, h float64, nsteps int, ys ...[]T) error {
@@ -106,23 +71,4 @@ func (k *kahan[T]) add(y []T, s T, d []T) {
 		k.c[i] = (y[i] - n) + a
 		y[i] = n
 	}
-}
-
-// recorder stores the saved states.
-type recorder[T linalg.Scalar] struct {
-	sol   *Solution[T]
-	every int
-}
-
-func (r *recorder[T]) save(t float64, parts ...[]T) {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	y := make([]T, 0, n)
-	for _, p := range parts {
-		y = append(y, p...)
-	}
-	r.sol.T = append(r.sol.T, t)
-	r.sol.Y = append(r.sol.Y, y)
 }
