@@ -10,7 +10,10 @@ import (
 	"github.com/pflow-go/pflow/ode"
 )
 
-// ExpMethod selects the exponential integrator of PF.Exponential.
+// ExpMethod is one of the principal flow's exponential integrators, an
+// ode.Method: ode.Solve(flow.Problem(), 0, t1, y0, modified.ETD4, s) (or
+// Flow.Solve) integrates a principal flow with it; see runExp's comment
+// below for the method.
 type ExpMethod int
 
 const (
@@ -31,43 +34,46 @@ const (
 	ExpEuler
 )
 
-// ExpSettings configures PF.Exponential. The zero value (and nil) means
-// the documented defaults.
-type ExpSettings struct {
-	// Method is the integrator (default ETD4).
-	Method ExpMethod
-	// RTol and ATol are the relative and absolute tolerances of the
-	// adaptive step control (defaults 1e-6); the error norm is the scaled
-	// RMS norm of Hairer, Nørsett, Wanner I, II.4, with complex modulus.
-	RTol, ATol float64
-	// Step, if positive, selects fixed steps of this size (shortened to
-	// hit the TEval points and t1). Step = h (the learning rate) makes one
-	// step per GD step, exact on quadratics.
-	Step float64
-	// H0 is the first step of an adaptive run (default min(h, t1)).
-	H0 float64
-	// MaxSteps bounds the number of attempted steps (default 100000).
-	MaxSteps int
-	// TEval lists increasing times in [0, t1] at which the solution is
-	// recorded; steps are shortened to land on them. nil records every
-	// accepted step.
-	TEval []float64
+// Info implements ode.Method: the principal flow's exponential
+// integrators, registered as "etd4", "etd2" and "expeuler".
+func (m ExpMethod) Info() ode.MethodInfo {
+	in := ode.MethodInfo{Needs: []string{"Linear"}, Real: true, Complex: true, Family: "exponential"}
+	switch m {
+	case ETD4:
+		in.Name, in.Order, in.Adaptive = "etd4", 4, true
+		in.Reference = "Krogstad, J. Comput. Phys. 203 (2005) 72 (ETDRK4-B)"
+	case ETD2:
+		in.Name, in.Order, in.Adaptive = "etd2", 2, true
+		in.Reference = "Cox & Matthews, J. Comput. Phys. 176 (2002) 430, eq. (22)"
+	case ExpEuler:
+		in.Name, in.Order, in.Fixed = "expeuler", 1, true
+		in.Reference = "Hochbruck & Ostermann, Acta Numerica 19 (2010) 209, Sec. 2.1"
+	default:
+		in.Name = fmt.Sprintf("ExpMethod(%d)", int(m))
+	}
+	return in
 }
 
-// ExpSolution is the result of PF.Exponential.
-type ExpSolution[T linalg.Scalar] struct {
-	// T and Y are the recorded times and states (fresh slices).
-	T []float64
-	Y [][]T
-	// Stats counts the work: NFev evaluations of the flow, NJev
-	// applications of a function of the frozen linear part, NSteps,
-	// NAccepted, NRejected.
-	Stats ode.Stats
+// RunReal implements ode.Method.
+func (m ExpMethod) RunReal(r *ode.Run[float64]) error { return runExp(m, r) }
+
+// RunComplex implements ode.Method.
+func (m ExpMethod) RunComplex(r *ode.Run[complex128]) error { return runExp(m, r) }
+
+// commitsBranch tells Flow.Solve that the method commits the principal
+// flow's branch itself (at the start of every step), so no Observer is
+// needed for it.
+func (m ExpMethod) commitsBranch() bool { return true }
+
+func init() {
+	for _, m := range []ExpMethod{ETD4, ETD2, ExpEuler} {
+		ode.RegisterMethod(m)
+	}
 }
 
-// Exponential integrates the principal flow from θ(0) = y0 to t1 > 0 with
-// an exponential integrator that treats its linear part exactly
-// (s may be nil). It is the integrator of choice where the PF is stiff
+// runExp integrates the principal flow given as Problem.Linear (the *PF
+// whose field Problem.F is) with an exponential integrator that treats its
+// linear part exactly. It is the integrator of choice where the PF is stiff
 // (hλ near 1, where the rate log(1 − hλ)/h → −∞) and on quadratics.
 //
 // At the start of each step (and of each half step of ETD4's step
@@ -83,10 +89,10 @@ type ExpSolution[T linalg.Scalar] struct {
 // diagonal in the eigenbasis: V φ_k(τM) V⁻¹ with M = diag(log(1 − hλ_i)/h).
 // On a quadratic F is exactly L(θ − θ*) and N_n is constant, so every
 // method is exact for any step size, θ_{n+1} − θ* = e^{τL}(θ_n − θ*) =
-// (I − hH)^{τ/h}(θ_n − θ*): with Step = h it reproduces GD to rounding
-// with one step per GD step (ExpEuler: one evaluation of F per GD step),
-// and the stiffness costs nothing. On non-quadratic losses the methods
-// have their classical orders 4, 2 and 1, whatever the frozen L_n
+// (I − hH)^{τ/h}(θ_n − θ*): with Settings.Step = h it reproduces GD to
+// rounding with one step per GD step (ExpEuler: one evaluation of F per GD
+// step), and the stiffness costs nothing. On non-quadratic losses the
+// methods have their classical orders 4, 2 and 1, whatever the frozen L_n
 // (Hochbruck & Ostermann, Acta Numerica 19, 2010, §2.3).
 //
 // With the Krylov back-end the functions of L_n are applied by Lanczos
@@ -95,159 +101,138 @@ type ExpSolution[T linalg.Scalar] struct {
 // takes two Lanczos runs.
 //
 // The branch state is committed at every accepted step (never at the
-// midpoint of a step-doubling pair, nor at rejected steps). Errors: an
-// invalid y0 or settings wrap ErrInvalidInput; a failed evaluation wraps
-// ErrPFEval (or ErrComplexFlow); running out of steps or a step below
-// 1e-14·t1 wraps ode.ErrMaxSteps or ode.ErrStepTooSmall. The partial
-// solution is returned with the error. Stats.NFev counts evaluations of
-// F (each one a Hessian decomposition with the dense back-end).
-func (pf *PF[T]) Exponential(t1 float64, y0 []T, s *ExpSettings) (*ExpSolution[T], error) {
-	if err := CheckStart(pf.p, y0); err != nil {
-		return nil, err
+// midpoint of a step-doubling pair, nor at rejected steps). Adaptive runs
+// (ETD4: step doubling, each half step freezing L at its own start; ETD2:
+// the exponential Euler stage as embedded solution) use Settings'
+// controller, by default ode.I{Safety: 0.9, FacMin: 0.2, FacMax: 4};
+// ExpEuler runs with fixed steps (Settings.Step or Steps). The methods
+// have no dense output: they shorten their steps to land on TEval points.
+// Errors: a problem without a *PF as Linear wraps ode.ErrUnsupported; a
+// failed evaluation wraps ErrPFEval (or ErrComplexFlow); Stats.NFev counts
+// evaluations of F (each one a Hessian decomposition with the dense
+// back-end), Stats.NJev applications of a function of the frozen linear
+// part.
+func runExp[T linalg.Scalar](m ExpMethod, r *ode.Run[T]) error {
+	pf, ok := r.Problem.Linear.(*PF[T])
+	if !ok || pf == nil {
+		return fmt.Errorf("%w: %s integrates the principal flow only: Problem.Linear must be its *modified.PF (Flow.Problem sets it)", ode.ErrUnsupported, m.Info().Name)
 	}
-	var set ExpSettings
-	if s != nil {
-		set = *s
+	if m != ETD4 && m != ETD2 && m != ExpEuler {
+		return fmt.Errorf("%w: unknown exponential method %d", ode.ErrInvalidSettings, int(m))
 	}
-	bad := func(f string, a ...any) (*ExpSolution[T], error) {
-		return nil, fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(f, a...))
+	if r.Dir() < 0 {
+		return fmt.Errorf("%w: %s integrates forward only", ode.ErrUnsupported, m.Info().Name)
 	}
-	fin := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-	if !fin(t1) || t1 <= 0 {
-		return bad("Exponential: t1 = %v must be positive and finite", t1)
+	if err := CheckStart(pf.p, r.Y0); err != nil {
+		return err
 	}
-	if !fin(set.RTol) || !fin(set.ATol) || !fin(set.Step) || !fin(set.H0) || set.RTol < 0 || set.ATol < 0 || set.Step < 0 || set.H0 < 0 || set.MaxSteps < 0 {
-		return bad("Exponential: settings %+v out of range", set)
-	}
-	if set.Method != ETD4 && set.Method != ETD2 && set.Method != ExpEuler {
-		return bad("Exponential: unknown method %d", set.Method)
-	}
-	if set.Step == 0 && set.Method == ExpEuler {
-		return bad("Exponential: ExpEuler has no error estimate: set Step")
-	}
-	prev := 0.0
-	for i, te := range set.TEval {
-		if !fin(te) || te < prev || te > t1 {
-			return bad("Exponential: TEval[%d] = %v not increasing within [0, t1]", i, te)
-		}
-		prev = te
-	}
-	if set.RTol == 0 {
-		set.RTol = 1e-6
-	}
-	if set.ATol == 0 {
-		set.ATol = 1e-6
-	}
-	if set.MaxSteps == 0 {
-		set.MaxSteps = 100000
-	}
+	rtol, atol := r.Settings.RTol, r.Settings.ATol
 	pf.Reset()
 	pf.noCache = true
 	defer func() { pf.noCache = false }()
 	w := newExpWork(pf)
-	sol := &ExpSolution[T]{}
 	n := pf.n
 	y := make([]complex128, n)
-	toC(y, y0)
 	yNew := make([]complex128, n)
-	next := 0
-	record := func(t float64, y []complex128) {
-		yt := make([]T, n)
-		fromC(yt, y)
-		sol.T = append(sol.T, t)
-		sol.Y = append(sol.Y, yt)
+	yT := make([]T, n)
+	if r.FixedSteps() > 0 {
+		return r.Fixed(func(_, h float64, yin, yout []T) error {
+			toC(y, yin)
+			// F(θ_n), committing the branch at the accepted point, and
+			// the frozen linear part there.
+			if err := w.freeze(w.lin, y, true); err != nil {
+				return err
+			}
+			r.Stats.NFev++
+			_, nf, nj, err := w.step(yNew, h, m, true, rtol, atol)
+			r.Stats.NFev += nf
+			r.Stats.NJev += nj
+			if err != nil {
+				if pf.err != nil {
+					return fmt.Errorf("fixed step %v: %w", h, pf.err)
+				}
+				if !errors.Is(err, errExpRetry) {
+					return err
+				}
+				return fmt.Errorf("%w: fixed step %v: non-finite value", ErrPFEval, h)
+			}
+			fromC(yout, yNew)
+			return nil
+		})
 	}
-	if set.TEval == nil {
-		record(0, y)
-	} else {
-		for next < len(set.TEval) && set.TEval[next] == 0 {
-			record(0, y)
-			next++
-		}
+	q := 1 // the order of the error estimate: err ∝ τ^(q+1)
+	if m == ETD4 {
+		q = 4
 	}
-	fixed := set.Step > 0
-	t := 0.0
-	tau := set.Step
-	if !fixed {
-		tau = set.H0
-		if tau == 0 {
-			tau = math.Min(pf.h, t1)
-		}
+	ctrl := r.Controller(ode.I{Safety: 0.9, FacMin: 0.2, FacMax: 4}, q)
+	cs := r.ControlState()
+	toC(y, r.Y0)
+	t, t1 := r.T0, r.T1
+	tau := r.Settings.H0
+	if tau == 0 {
+		tau = math.Min(pf.h, t1-t)
 	}
-	// error exponent: 1/(order of the estimate)
-	expo := 1.0 / 2
-	if set.Method == ETD4 {
-		expo = 1.0 / 5
-	}
+	tau = math.Min(tau, r.Settings.MaxStep)
+	floor := math.Max(1e-14*math.Abs(t1), r.Settings.MinStep)
 	for t < t1 {
-		if sol.Stats.NSteps >= set.MaxSteps {
-			return sol, fmt.Errorf("%w: Exponential: %d steps at t = %v", ode.ErrMaxSteps, sol.Stats.NSteps, t)
+		if err := r.Check(); err != nil {
+			return fmt.Errorf("%w (t = %v)", err, t)
 		}
 		// F(θ_n), committing the branch at the accepted point, and the
 		// frozen linear part there.
 		if err := w.freeze(w.lin, y, true); err != nil {
-			return sol, err
+			return err
 		}
-		sol.Stats.NFev++
+		r.Stats.NFev++
 		for {
-			target := t1
-			if next < len(set.TEval) {
-				target = set.TEval[next]
-			}
+			target := r.Target(t)
 			step := tau
 			last := false
 			if t+step >= target-1e-14*math.Abs(target) {
 				step, last = target-t, true
 			}
-			if step <= 1e-14*t1 {
-				return sol, fmt.Errorf("%w: Exponential: step %v at t = %v", ode.ErrStepTooSmall, step, t)
+			if step <= floor {
+				return fmt.Errorf("%w: %s: step %v at t = %v", ode.ErrStepTooSmall, m.Info().Name, step, t)
 			}
-			sol.Stats.NSteps++
-			errEst, nf, nj, err := w.step(yNew, step, set.Method, fixed, set.RTol, set.ATol)
-			sol.Stats.NFev += nf
-			sol.Stats.NJev += nj
+			r.Stats.NSteps++
+			errEst, nf, nj, err := w.step(yNew, step, m, false, rtol, atol)
+			r.Stats.NFev += nf
+			r.Stats.NJev += nj
 			if err != nil && !errors.Is(err, errExpRetry) {
-				return sol, err
+				return err
 			}
-			if fixed && err != nil {
-				if pf.err != nil {
-					return sol, fmt.Errorf("Exponential: fixed step %v at t = %v: %w", step, t, pf.err)
-				}
-				return sol, fmt.Errorf("%w: Exponential: fixed step %v at t = %v: non-finite value", ErrPFEval, step, t)
-			}
+			se := ode.StepError{Err2: -1, Err: errEst}
 			if err == nil && errEst <= 1 {
-				sol.Stats.NAccepted++
+				r.Stats.NAccepted++
 				copy(y, yNew)
+				tOld := t
 				if last {
 					t = target
-					for next < len(set.TEval) && set.TEval[next] <= t {
-						record(set.TEval[next], y)
-						next++
-					}
 				} else {
 					t += step
 				}
-				if set.TEval == nil {
-					record(t, y)
+				if !(last && step < tau) {
+					tau = math.Min(ctrl.Accept(cs, step, se), r.Settings.MaxStep)
 				}
-				if !fixed && !(last && step < tau) {
-					fac := 0.9 * math.Pow(math.Max(errEst, 1e-10), -expo)
-					tau = step * math.Min(4, math.Max(0.2, fac))
+				fromC(yT, y)
+				if _, _, err := r.Accepted(tOld, t, yT, nil); err != nil {
+					return err
 				}
 				break
 			}
-			sol.Stats.NRejected++
-			fac := 0.2
+			r.Stats.NRejected++
 			if err == nil {
-				fac = math.Max(0.2, 0.9*math.Pow(errEst, -expo))
+				tau = ctrl.Reject(cs, step, se)
+			} else {
+				cs.Rejected()
+				tau = step * 0.2
 			}
-			tau = step * fac
-			if sol.Stats.NSteps >= set.MaxSteps {
-				return sol, fmt.Errorf("%w: Exponential: %d steps at t = %v", ode.ErrMaxSteps, sol.Stats.NSteps, t)
+			if err := r.Check(); err != nil {
+				return fmt.Errorf("%w (t = %v)", err, t)
 			}
 		}
 	}
-	return sol, nil
+	return nil
 }
 
 var errExpRetry = errors.New("modified: exponential step: non-finite trial")

@@ -1,6 +1,7 @@
 package modified
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -48,6 +49,44 @@ type Flow[T linalg.Scalar] struct {
 	// Reset, when non-nil, returns the carried state to its initial value
 	// before a new trajectory is integrated with the same Flow.
 	Reset func()
+
+	linear any // Problem.Linear: the *PF of a principal flow
+}
+
+// Problem returns the flow as an ode.Problem: F, and for a principal flow
+// the *PF as Linear, which its exponential integrators (ETD4, ETD2,
+// ExpEuler) need.
+func (f *Flow[T]) Problem() ode.Problem[T] { return ode.Problem[T]{F: f.F, Linear: f.linear} }
+
+// Solve integrates the flow from θ(0) = y0 to t1 with any method of
+// package ode (nil means DOP853) and settings s (nil means defaults), after
+// Reset, with the carried state committed at accepted steps: through
+// Wire, or by the method itself (the exponential integrators commit the
+// principal flow's branch at the start of every step). A failed
+// evaluation of the principal flow is joined to the integrator's error
+// (errors.Is works for both).
+func (f *Flow[T]) Solve(ctx context.Context, t1 float64, y0 []T, m ode.Method, s *ode.Settings[T]) (*ode.Solution[T], error) {
+	if m == nil {
+		m = ode.DOP853
+	}
+	if len(y0) != f.Dim {
+		return nil, fmt.Errorf("%w: len(y0) = %d, want %d", ErrInvalidInput, len(y0), f.Dim)
+	}
+	if f.Reset != nil {
+		f.Reset()
+	}
+	set := s
+	if c, ok := m.(interface{ commitsBranch() bool }); !ok || !c.commitsBranch() {
+		set = f.Wire(s)
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	sol, err := ode.SolveContext(ctx, f.Problem(), 0, t1, y0, m, set)
+	if pf, ok := f.linear.(*PF[T]); ok && err != nil && pf.err != nil && !errors.Is(err, pf.err) {
+		err = fmt.Errorf("%w; principal flow: %w", err, pf.err)
+	}
+	return sol, err
 }
 
 // Wire returns a copy of s (nil means defaults) set up to integrate f:

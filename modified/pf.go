@@ -1,6 +1,7 @@
 package modified
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -318,7 +319,7 @@ func newPF[T linalg.Scalar](p *problems.Problem, h float64, o *Options, kind pfK
 	if pf.backend == BackendKrylov {
 		pf.setupKrylov()
 	}
-	pf.flow = &Flow[T]{Name: pf.name(), H: h, Dim: n, F: pf.rhs(), Reset: pf.Reset}
+	pf.flow = &Flow[T]{Name: pf.name(), H: h, Dim: n, F: pf.rhs(), Reset: pf.Reset, linear: pf}
 	if pf.branch {
 		pf.flow.Commit = pf.Commit
 	}
@@ -885,22 +886,14 @@ func (pf *PF[T]) krylovC(dst, y []complex128, commit bool) error {
 	return nil
 }
 
-// Solve integrates the flow from θ(0) = y0 to t1 with the Runge–Kutta
-// method m (nil means DOP853) and settings s (nil means defaults), after a
-// Reset, with the branch state committed at accepted steps (Flow.Wire).
-// A failed evaluation of the flow is joined to the integrator's error
-// (errors.Is works for both). y0 is checked with CheckStart.
-func (pf *PF[T]) Solve(t1 float64, y0 []T, m *ode.Tableau, s *ode.Settings[T]) (*ode.Solution[T], error) {
+// Solve integrates the flow from θ(0) = y0 to t1 with any method of
+// package ode (nil means DOP853; the exponential integrators ETD4, ETD2
+// and ExpEuler of this package treat the flow's linear part exactly) and
+// settings s (nil means defaults): Flow.Solve after checking y0 with
+// CheckStart.
+func (pf *PF[T]) Solve(t1 float64, y0 []T, m ode.Method, s *ode.Settings[T]) (*ode.Solution[T], error) {
 	if err := CheckStart(pf.p, y0); err != nil {
 		return nil, err
 	}
-	if m == nil {
-		m = ode.DOP853
-	}
-	pf.Reset()
-	sol, err := ode.Solve(ode.ProblemOf(pf.flow.F), 0, t1, y0, m, pf.flow.Wire(s))
-	if err != nil && pf.err != nil {
-		err = fmt.Errorf("%w; principal flow: %w", err, pf.err)
-	}
-	return sol, err
+	return pf.flow.Solve(context.Background(), t1, y0, m, s)
 }
