@@ -344,7 +344,7 @@ func newRun[T linalg.Scalar](ctx context.Context, p Problem[T], t0, t1 float64, 
 			return nil, bad("Steps = %d exceeds 1e12", nf)
 		}
 		if nf > rs.MaxSteps && s.MaxSteps != 0 {
-			return nil, bad("%d fixed steps exceed MaxSteps = %d", nf, rs.MaxSteps)
+			return nil, fmt.Errorf("%w: %d fixed steps exceed MaxSteps = %d", ErrMaxSteps, nf, rs.MaxSteps)
 		}
 		rs.MaxSteps = max(rs.MaxSteps, nf)
 		r.fixed = nf

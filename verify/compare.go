@@ -1,9 +1,11 @@
 package verify
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/modified"
@@ -50,10 +52,15 @@ const (
 // Settings configures Compare and the order estimators. The zero value
 // (and a nil *Settings) means the documented defaults.
 type Settings struct {
-	// Method integrates the flow; it must be adaptive (have an error
-	// estimator). Default ode.DOP853, whose 7th-order dense output keeps
-	// the interpolation error at the level of the step error.
-	Method *ode.Tableau
+	// Method integrates the flow: any method of package ode that can
+	// integrate it (nil: AutoMethod's choice). Adaptive methods run at
+	// RTol and ATol; fixed-step methods with Step.
+	Method ode.Method
+	// Step is the step size of a fixed-step method (default: h for the
+	// principal flow's exponential integrators, which are exact on
+	// quadratics with one step per GD step; h/16 otherwise). Ignored by
+	// adaptive methods.
+	Step float64
 	// RTol and ATol are the integration tolerances (defaults DefaultRTol
 	// and DefaultATol).
 	RTol, ATol float64
@@ -64,6 +71,10 @@ type Settings struct {
 	// reference run of the integrator check may take four times as many
 	// steps as the main run used, plus four per GD step.
 	MaxSteps int
+	// Progress, if non-nil, is called after every accepted step of the
+	// integrations with the time reached and the work so far (the caller
+	// throttles its reports).
+	Progress func(ode.Progress)
 	// Options are passed to modified.New (nil: the flows' defaults).
 	Options *modified.Options
 	// Build, when non-nil, constructs the flow instead of modified.New;
@@ -82,9 +93,6 @@ func (s *Settings) resolved() Settings {
 	var c Settings
 	if s != nil {
 		c = *s
-	}
-	if c.Method == nil {
-		c.Method = ode.DOP853
 	}
 	if c.RTol == 0 {
 		c.RTol = DefaultRTol
@@ -106,10 +114,34 @@ func (s *Settings) validate() error {
 	if s.MaxSteps < 0 {
 		return fmt.Errorf("%w: MaxSteps = %d is negative", ErrInvalidInput, s.MaxSteps)
 	}
-	if s.Method != nil && !s.Method.Adaptive() {
-		return fmt.Errorf("%w: method %q has no error estimator (Compare needs adaptive step control)", ErrInvalidInput, s.Method.Name)
+	if math.IsNaN(s.Step) || math.IsInf(s.Step, 0) || s.Step < 0 {
+		return fmt.Errorf("%w: Step = %v must be finite and non-negative", ErrInvalidInput, s.Step)
 	}
 	return nil
+}
+
+// AutoMethod is the integrator Compare uses when Settings.Method is nil:
+// the principal flow's exponential Euler (modified.ExpEuler, one step per GD
+// step, exact on quadratics up to rounding) for the principal-flow family
+// ("pf", "pf-re") on problems with a constant Hessian, DOP853 (whose
+// 7th-order dense output keeps the interpolation error at the level of the
+// step error) otherwise.
+func AutoMethod(p *problems.Problem, flow string) ode.Method {
+	if p != nil && p.ConstantHessian && (flow == "pf" || flow == "pf-re") {
+		return modified.ExpEuler
+	}
+	return ode.DOP853
+}
+
+// fixedStep returns the step of a fixed-step method m for learning rate h.
+func (s *Settings) fixedStep(m ode.Method, h float64) float64 {
+	if s.Step > 0 {
+		return s.Step
+	}
+	if m.Info().Family == "exponential" {
+		return h
+	}
+	return h / 16
 }
 
 // Point is the comparison at one GD step n, flow time t = n·h.
@@ -142,8 +174,11 @@ type Result struct {
 	N             int
 	// Method is the integrator's name ("" for GD itself).
 	Method string
-	// RTol and ATol are the tolerances used.
+	// RTol and ATol are the tolerances of an adaptive method (0 for a
+	// fixed-step one); Step is the step of a fixed-step method (0 for an
+	// adaptive one).
 	RTol, ATol float64
+	Step       float64
 	// Points holds the comparison at n = 0, 1, …, N (fewer when the
 	// returned error reports that the integration or GD stopped early).
 	Points []Point
@@ -252,7 +287,14 @@ func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s
 		res.IntegratorChecked = true
 		return res, gdErr
 	}
-	res.Method, res.RTol, res.ATol = st.Method.Name, st.RTol, st.ATol
+	if st.Method == nil {
+		st.Method = AutoMethod(p, flow) // with a Builder, by its label
+	}
+	res.Method, res.RTol, res.ATol = st.Method.Info().Name, st.RTol, st.ATol
+	fixed := !st.Method.Info().Adaptive
+	if fixed {
+		res.RTol, res.ATol = 0, 0
+	}
 
 	// Build the flow first so that unknown names fail before any work.
 	fc, fr, err := build(p, flow, h, &st)
@@ -265,7 +307,20 @@ func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s
 	if budget == 0 {
 		budget = int(min(1e6, 20000+2000*float64(n)))
 	}
-	states, stats, intErr := integrate(fc, fr, x0, h, len(gd)-1, st.RTol, st.ATol, st.Method, budget, 0)
+	step := 0.0
+	if fixed {
+		step = st.fixedStep(st.Method, h)
+		res.Step = step
+		if st.MaxSteps == 0 {
+			budget = max(budget, int(math.Ceil(tEnd/step))+1)
+		}
+	}
+	states, stats, intErr := integrate(fc, fr, x0, h, len(gd)-1, st.RTol, st.ATol, st.Method, budget, 0, step, st.Progress)
+	if errors.Is(intErr, ode.ErrInvalidSettings) && len(states) <= 1 {
+		// The method cannot integrate this flow (or the settings are
+		// impossible for it): bad input, nothing was computed.
+		return nil, fmt.Errorf("%w: %s with method %s: %w", ErrInvalidInput, flow, res.Method, intErr)
+	}
 	res.Stats = stats
 	for k, z := range states {
 		res.Points = append(res.Points, newPoint(p, k, h, z, gd[k], gdLoss[k], res.Complex))
@@ -286,11 +341,17 @@ func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s
 			return res, err
 		}
 		tight := math.Max(st.RTol/100, minRTol)
+		// Fixed steps: the same method with a quarter of the step.
+		refStep := step / 4
 		ref, _, err := integrate(fc2, fr2, x0, h, len(states)-1, tight, st.ATol/100, st.Method,
-			10*stats.NSteps+refStepsPerGD*n+1000, h/refStepsPerGD)
+			10*stats.NSteps+refStepsPerGD*n+1000, h/refStepsPerGD, refStep, st.Progress)
 		if err != nil {
 			// The comparison stands; only its error estimate is missing.
-			res.IntegratorCheckErr = fmt.Errorf("verify: reference integration of %s at rtol = %v: %w", flow, tight, err)
+			what := fmt.Sprintf("rtol = %v", tight)
+			if fixed {
+				what = fmt.Sprintf("step %v", refStep)
+			}
+			res.IntegratorCheckErr = fmt.Errorf("verify: reference integration of %s at %s: %w", flow, what, err)
 		} else {
 			for k := range states {
 				res.IntegratorError = math.Max(res.IntegratorError, dist(states[k], ref[k]))
@@ -332,9 +393,9 @@ func build(p *problems.Problem, flow string, h float64, st *Settings) (*modified
 
 // integrate solves the flow (complex fc or real fr) from x0 and returns the
 // states at t = k·h, k = 0..n, as complex vectors (as many as were reached
-// when it fails).
+// when it fails). A positive step selects fixed steps of that size.
 func integrate(fc *modified.Flow[complex128], fr *modified.Flow[float64], x0 []float64, h float64, n int,
-	rtol, atol float64, m *ode.Tableau, maxSteps int, maxStep float64) ([][]complex128, ode.Stats, error) {
+	rtol, atol float64, m ode.Method, maxSteps int, maxStep, step float64, progress func(ode.Progress)) ([][]complex128, ode.Stats, error) {
 	if n == 0 {
 		return [][]complex128{toComplex(x0)}, ode.Stats{}, nil
 	}
@@ -343,18 +404,26 @@ func integrate(fc *modified.Flow[complex128], fr *modified.Flow[float64], x0 []f
 		tEval[k] = float64(k) * h
 	}
 	if fc != nil {
-		if fc.Reset != nil {
-			fc.Reset()
+		s := &ode.Settings[complex128]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep}
+		if step > 0 {
+			s = &ode.Settings[complex128]{Step: step, TEval: tEval, MaxSteps: maxSteps}
 		}
-		s := fc.Wire(&ode.Settings[complex128]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep})
-		sol, err := ode.Solve(ode.ProblemOf(fc.F), 0, tEval[n], toComplex(x0), m, s)
+		s.Progress, s.ProgressEvery = progress, time.Nanosecond
+		sol, err := fc.Solve(context.Background(), tEval[n], toComplex(x0), m, s)
+		if sol == nil {
+			return nil, ode.Stats{}, err
+		}
 		return sol.Y, sol.Stats, err
 	}
-	if fr.Reset != nil {
-		fr.Reset()
+	s := &ode.Settings[float64]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep}
+	if step > 0 {
+		s = &ode.Settings[float64]{Step: step, TEval: tEval, MaxSteps: maxSteps}
 	}
-	s := fr.Wire(&ode.Settings[float64]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep})
-	sol, err := ode.Solve(ode.ProblemOf(fr.F), 0, tEval[n], append([]float64(nil), x0...), m, s)
+	s.Progress, s.ProgressEvery = progress, time.Nanosecond
+	sol, err := fr.Solve(context.Background(), tEval[n], append([]float64(nil), x0...), m, s)
+	if sol == nil {
+		return nil, ode.Stats{}, err
+	}
 	out := make([][]complex128, len(sol.Y))
 	for k, y := range sol.Y {
 		out[k] = toComplex(y)

@@ -279,7 +279,7 @@ func TestCompareBadInput(t *testing.T) {
 		{"x0 length", p, "ngf", 0.1, 1, []float64{1}, nil, ErrInvalidInput},
 		{"x0 NaN", p, "ngf", 0.1, 1, []float64{1, math.NaN()}, nil, ErrInvalidInput},
 		{"unknown flow", p, "nope", 0.1, 1, nil, nil, modified.ErrUnknownFlow},
-		{"fixed-step method", p, "ngf", 0.1, 1, nil, &Settings{Method: ode.RK4}, ErrInvalidInput},
+		{"fixed step NaN", p, "ngf", 0.1, 1, nil, &Settings{Method: ode.RK4, Step: math.NaN()}, ErrInvalidInput},
 		{"rtol too small", p, "ngf", 0.1, 1, nil, &Settings{RTol: 1e-16}, ErrInvalidInput},
 		{"rtol NaN", p, "ngf", 0.1, 1, nil, &Settings{RTol: math.NaN()}, ErrInvalidInput},
 		{"negative MaxSteps", p, "ngf", 0.1, 1, nil, &Settings{MaxSteps: -1}, ErrInvalidInput},

@@ -63,7 +63,8 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	lr := positiveFlag(fs, "lr", "learning rate `H` > 0 (required)", 0)
 	steps := intFlag(fs, "steps", "number of GD steps `N` ≥ 1 (required)", 0, 1, trajMaxSteps)
 	x0 := vectorFlag(fs, "x0", "start point `a,b,…` (default: the problem's)")
-	method := fs.String("method", "dop853", "adaptive integrator: "+strings.Join(adaptiveMethods(), ", "))
+	method := fs.String("method", "auto", "integrator: auto (the principal flow's exponential Euler for pf, pf-re on constant-Hessian problems, else dop853) or "+strings.Join(ode.MethodNames(), ", "))
+	dt := positiveFlag(fs, "dt", "step `S` of a fixed-step method (default: lr for etd1/expeuler/etd2/etd4 run fixed, lr/16 otherwise)", 0)
 	rtol := positiveFlag(fs, "rtol", fmt.Sprintf("relative tolerance `R` ≥ 2.5e-14 (default %g)", verify.DefaultRTol), minRTol)
 	atol := positiveFlag(fs, "atol", fmt.Sprintf("absolute tolerance `A` (default %g)", verify.DefaultATol), 0)
 	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `K` (0: 20000 + 2000·N, at most 1e6); a run that needs more stops with what it computed", 0, 0, math.MaxInt32)
@@ -81,12 +82,12 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		if *steps == 0 {
 			return c.fail("-steps is required")
 		}
-		m, err := ode.Lookup(*method)
-		if err != nil {
-			return c.fail("unknown method %q (adaptive methods: %s)", *method, strings.Join(adaptiveMethods(), ", "))
-		}
-		if !m.Adaptive() {
-			return c.fail("method %q has no error estimator (adaptive methods: %s)", *method, strings.Join(adaptiveMethods(), ", "))
+		var m ode.Method
+		if *method != "auto" {
+			var err error
+			if m, err = ode.LookupMethod(*method); err != nil {
+				return c.fail("unknown method %q (known: auto, %s)", *method, strings.Join(ode.MethodNames(), ", "))
+			}
 		}
 		if !slices.Contains(trajFlowNames(), *flow) {
 			return c.fail("unknown flow %q (known: %s)", *flow, strings.Join(trajFlowNames(), ", "))
@@ -101,10 +102,13 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		if (*steps+1)*p.Dim > trajMaxNumbers {
 			return c.fail("%d steps of a %d-dimensional problem would print more than %d numbers per column", *steps, p.Dim, trajMaxNumbers)
 		}
-		set := &verify.Settings{Method: m, RTol: *rtol, ATol: *atol, MaxSteps: *maxSteps}
+		set := &verify.Settings{Method: m, RTol: *rtol, ATol: *atol, MaxSteps: *maxSteps, Step: *dt}
 		pr := newProgress(c.stderr, "pflow trajectory: ")
 		if *flow != verify.GD && p.Complex != nil {
 			set.Build = watchFlow(*flow, *steps, pr)
+		}
+		set.Progress = func(q ode.Progress) {
+			pr.tick("integrating %s on %s: t = %.4g, GD step %d of %d, %d evaluations", *flow, p.Name, q.T, int(q.T / *lr + 1e-9), *steps, q.Stats.NFev)
 		}
 		res, err := verify.Compare(watchProblem(p, pr), *flow, *lr, *steps, x, set)
 		if res == nil {
@@ -125,10 +129,14 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 			c.warn("no integrator error estimate: %v", res.IntegratorCheckErr)
 		}
 		if res.IntegratorChecked && res.Method != "" {
-			c.warn("%s at rtol %g, atol %g; integrator error estimate %.2g (max error %.3g)", res.Method, res.RTol, res.ATol, res.IntegratorError, res.MaxError)
+			how := fmt.Sprintf("rtol %g, atol %g", res.RTol, res.ATol)
+			if res.Step > 0 {
+				how = fmt.Sprintf("fixed step %g (check: step %g)", res.Step, res.Step/4)
+			}
+			c.warn("%s at %s; integrator error estimate %.2g (max error %.3g)", res.Method, how, res.IntegratorError, res.MaxError)
 		}
 		if res.IntegratorChecked && res.IntegratorError > 1e-8 && res.IntegratorError > 0.1*res.MaxError {
-			c.warn("the integrator error estimate %.2g is not small against the distances (max %.3g): the flow values are unreliable (tighten -rtol, or the flow is too stiff at this h)",
+			c.warn("the integrator error estimate %.2g is not small against the distances (max %.3g): the flow values are unreliable (tighten -rtol or -dt, or the flow is too stiff at this h)",
 				res.IntegratorError, res.MaxError)
 		}
 		for _, pt := range res.Points {

@@ -77,7 +77,10 @@ func quadStates(rate func(float64) float64, h float64, n int) (flow, gd [2]float
 // other flows give the closed-form distances (NGF at h = 0.9: 0.1147).
 func TestTrajectoryQuadratic2d(t *testing.T) {
 	r := runTraj(t, "-problem", "quadratic2d", "-flow", "pf", "-lr", "1.05", "-steps", "5", "-format", "json")
-	if r.Problem != "quadratic2d" || r.Flow != "pf" || r.LR != 1.05 || r.Steps != 5 || r.Method != "dop853" || len(r.Points) != 6 || r.NFev <= 0 {
+	// The default method (auto) is the PF's exponential Euler with one
+	// step per GD step: one evaluation of the flow per step, 5 in all
+	// (DOP853 at rtol 1e-12 spends 1046).
+	if r.Problem != "quadratic2d" || r.Flow != "pf" || r.LR != 1.05 || r.Steps != 5 || r.Method != "expeuler" || len(r.Points) != 6 || r.NFev != 5 {
 		t.Fatalf("header %+v", r)
 	}
 	if r.MaxError > 1e-10 {
@@ -190,7 +193,7 @@ func TestTrajectoryBadInput(t *testing.T) {
 		args("-lr", "0"), args("-lr", "-1"), args("-lr", "NaN"), args("-lr", "Inf"), args("-lr", "abc"), args("-lr", ""),
 		args("-steps", "0"), args("-steps", "-3"), args("-steps", "1.5"), args("-steps", "x"), args("-steps", "99999999999"),
 		args("-x0", "1"), args("-x0", "1,2,3"), args("-x0", "1,x"), args("-x0", "1,NaN"), args("-x0", ",,"),
-		args("-method", "nope"), args("-method", "rk4"),
+		args("-method", "nope"), args("-method", "rk4", "-dt", "-1"),
 		args("-rtol", "0"), args("-rtol", "x"), args("-rtol", "1e-20"), args("-atol", "-1"),
 		args("-format", "xml"), args("-problem", "mlp", "-flow", "ngf", "-steps", "10000"),
 		append(args(), "extra"), append(args(), "-bogus"),
@@ -233,4 +236,35 @@ func FuzzTrajectoryArgs(f *testing.F) {
 			t.Errorf("%v: exit %d", a, code)
 		}
 	})
+}
+
+// Every kind of method integrates the principal flow with its branch
+// continued (Flow.Solve commits it after each accepted step, or the
+// exponential integrators at each step's start): on logcosh at h = 1.5
+// from 0.1, 12 GD steps, the explicit (dop853, vern9), implicit (radau5,
+// gauss4) and exponential (etd4, expeuler) methods all stay within 1e-3
+// of GD, and the accurate ones agree with each other to the integrator
+// error. A method that cannot serve the flow (a splitting: the PF has no
+// split form) fails with a typed error (exit 2, "needs Problem.Split").
+func TestTrajectoryEveryMethodPF(t *testing.T) {
+	var ref float64
+	for _, m := range []string{"dop853", "vern9", "radau5", "gauss4", "etd4", "expeuler"} {
+		r := runTraj(t, "-problem", "logcosh", "-flow", "pf", "-lr", "1.5", "-x0", "0.1", "-steps", "12", "-method", m, "-format", "json")
+		if r.Method != m || len(r.Points) != 13 || !(r.MaxError <= 1e-3) {
+			t.Errorf("%s: method %q, %d points, max_error %v", m, r.Method, len(r.Points), r.MaxError)
+		}
+		switch m {
+		case "dop853":
+			ref = r.MaxError
+		case "vern9", "radau5", "etd4":
+			// adaptive at rtol 1e-12: the same flow to ~1e-12
+			if math.Abs(r.MaxError-ref) > 1e-10 {
+				t.Errorf("%s: max_error %v, dop853 %v", m, r.MaxError, ref)
+			}
+		}
+	}
+	code, _, errOut := runCmd("trajectory", "-problem", "logcosh", "-flow", "pf", "-lr", "1.5", "-x0", "0.1", "-steps", "2", "-method", "verlet")
+	if code != 2 || !strings.Contains(errOut, "needs Problem.Split") {
+		t.Errorf("verlet on the PF: exit %d, %q", code, errOut)
+	}
 }
