@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/cmplx"
@@ -100,11 +101,10 @@ func flowCurve(p *problems.Problem, fs FlowSpec, h float64, n, perStep int, x0 [
 		if fs.Fixed%perStep != 0 {
 			return nil, fmt.Errorf("figures: %d fixed steps per GD step is not a multiple of %d samples", fs.Fixed, perStep)
 		}
-		s := fl.Wire(&ode.Settings[complex128]{Steps: n * fs.Fixed, TEval: ts})
-		sol, serr = ode.Solve(ode.ProblemOf(fl.F), 0, ts[m], y0, ode.RK4, s)
+		sol, serr = fl.Solve(context.Background(), ts[m], y0, ode.RK4, &ode.Settings[complex128]{Steps: n * fs.Fixed, TEval: ts})
 	} else {
-		s := fl.Wire(&ode.Settings[complex128]{RTol: curveRTol, ATol: curveATol, TEval: ts, MaxSteps: curveMaxSteps})
-		sol, serr = ode.Solve(ode.ProblemOf(fl.F), 0, ts[m], y0, ode.DOP853, s)
+		sol, serr = fl.Solve(context.Background(), ts[m], y0, ode.DOP853,
+			&ode.Settings[complex128]{RTol: curveRTol, ATol: curveATol, TEval: ts, MaxSteps: curveMaxSteps})
 	}
 	if sol == nil {
 		return nil, serr

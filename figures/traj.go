@@ -79,7 +79,9 @@ func NewTrajectories(p *problems.Problem, h float64, n, perStep int, x0 []float6
 			tr.Checks = append(tr.Checks, curveCheck(c, gd))
 			continue
 		}
-		res, _ := verify.Compare(p, fs.Name, h, n, x0, &verify.Settings{Options: fs.Options, SkipIntegratorCheck: true, MaxSteps: curveMaxSteps})
+		// DOP853, as for the drawn curve (FlowCurve): the distances and the
+		// curve come from the same kind of integration.
+		res, _ := verify.Compare(p, fs.Name, h, n, x0, &verify.Settings{Method: ode.DOP853, Options: fs.Options, SkipIntegratorCheck: true, MaxSteps: curveMaxSteps})
 		if res != nil && len(res.Points) == 0 {
 			res = nil
 		}

@@ -1,6 +1,7 @@
 package stability
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -147,8 +148,10 @@ type NearPFSettings struct {
 	// RTol is the relative tolerance of the integration (default 1e-10);
 	// the absolute tolerance is RTol·delta, scaled to the start distance.
 	RTol float64
-	// Method is the Runge–Kutta method (default ode.DOP853).
-	Method *ode.Tableau
+	// Method is the integrator (default ode.DOP853): any method of package
+	// ode that integrates the principal flow (Runge–Kutta, Radau5, the
+	// exponential integrators of package modified, …).
+	Method ode.Method
 	// Options configures the principal flow (nil: modified's defaults,
 	// branch continued along the trajectory).
 	Options *modified.Options
@@ -219,7 +222,7 @@ func RunNearPF(p *problems.Problem, center []float64, h float64, dir []float64, 
 			return !(radius > 0 && d > radius)
 		},
 	}
-	sol, err := ode.Solve(ode.ProblemOf(fl.F), 0, teval[steps-1], y0, set.Method, fl.Wire(os))
+	sol, err := fl.Solve(context.Background(), teval[steps-1], y0, set.Method, os)
 	if sol != nil {
 		r.Steps = len(sol.T)
 		for _, y := range sol.Y {
