@@ -2,6 +2,7 @@ package ode
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"testing"
 )
@@ -59,5 +60,23 @@ func TestCtrlMath(t *testing.T) {
 		if a, b := ctrlExp(x), math.Exp(x); a != b && !(math.IsNaN(a) && math.IsNaN(b)) {
 			t.Errorf("ctrlExp(%v) = %v, want %v", x, a, b)
 		}
+	}
+}
+
+// TestCtrlExpTable recomputes the tables of 2^(j/64) in 200-bit arithmetic.
+func TestCtrlExpTable(t *testing.T) {
+	const prec = 200
+	r := new(big.Float).SetPrec(prec).SetInt64(2)
+	for range ctrlExpBits {
+		r.Sqrt(r)
+	}
+	v := new(big.Float).SetPrec(prec).SetInt64(1)
+	for j := range ctrlExpTab {
+		hi, _ := v.Float64()
+		lo, _ := new(big.Float).SetPrec(prec).Sub(v, big.NewFloat(hi)).Float64()
+		if ctrlExpTab[j] != hi || ctrlExpLo[j] != lo {
+			t.Errorf("j = %d: table (%x, %x), want (%x, %x)", j, ctrlExpTab[j], ctrlExpLo[j], hi, lo)
+		}
+		v.Mul(v, r)
 	}
 }

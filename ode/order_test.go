@@ -26,7 +26,7 @@ var orderTol = map[string]float64{"dop853": 1e-25, "tsit5": 1e-60, "vern7": 1e-3
 func TestOrderConditions(t *testing.T) {
 	for _, name := range Names() {
 		m, _ := Lookup(name)
-		x := m.exact
+		x := m.exact()
 		tol := orderTol[name]
 		oc := newOrderChecker(x.a)
 		d := oc.defects(x.b, big.NewRat(1, 1), m.Order+1)
@@ -86,7 +86,7 @@ func TestDenseOrderConditions(t *testing.T) {
 		if m.DenseOrder == 0 {
 			continue
 		}
-		x := m.exact
+		x := m.exact()
 		a := append(append([][]*big.Rat{}, x.a...), x.extraA...)
 		tol := orderTol[name]
 		if name == "tsit5" {

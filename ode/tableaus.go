@@ -89,7 +89,7 @@ var (
 	// Hairer's combined 5th/3rd-order error estimate
 	// (Hairer, Nørsett, Wanner I, Sec. II.10). The 13th stage f(t+h, y1) is
 	// evaluated after acceptance and reused as the next first stage.
-	DOP853 = build(spec{name: "dop853", order: 8, emb: 5, fsal: true, denseOrder: 7,
+	DOP853 = build(spec{name: "dop853", order: 8, emb: 5, fsal: true, denseOrder: 7, postExact: dop853E3,
 		c: []string{"0", "0.526001519587677318785587544488e-01", "0.789002279381515978178381316732e-01",
 			"0.118350341907227396726757197510", "0.281649658092772603273242802490",
 			"0.333333333333333333333333333333", "0.25", "0.307692307692307692307692307692",
@@ -144,9 +144,9 @@ var dop853D = [][]string{
 	{"-0.25693933462703749003312586129e2", "", "", "", "", "-0.15418974869023643374053993627e3", "-0.23152937917604549567536039109e3", "0.35763911791061412378285349910e3", "0.93405324183624310003907691704e2", "-0.37458323136451633156875139351e2", "0.10409964950896230045147246184e3", "0.29840293426660503123344363579e2", "-0.43533456590011143754432175058e2", "0.96324553959188282948394950600e2", "-0.39177261675615439165231486172e2", "-0.14972683625798562581422125276e3"},
 }
 
-func init() {
-	// DOP853's 3rd-order error weights: b − (bhh1, 0…, bhh2 at stage 8, 0, 0, bhh3 at stage 11).
-	x := DOP853.exact
+// dop853E3 sets DOP853's 3rd-order error weights from b:
+// b − (bhh1, 0…, bhh2 at stage 8, 0, 0, bhh3 at stage 11).
+func dop853E3(x *exactTableau) {
 	e3 := make([]*big.Rat, len(x.b))
 	for i := range e3 {
 		e3[i] = new(big.Rat).Set(x.b[i])
@@ -155,10 +155,6 @@ func init() {
 	e3[8].Sub(e3[8], rat("0.733846688281611857341361741547"))
 	e3[11].Sub(e3[11], rat("0.220588235294117647058823529412e-1"))
 	x.e3 = e3
-	DOP853.E3 = floatsOf(e3)
-	if err := DOP853.Validate(); err != nil {
-		panic("ode: built-in " + err.Error())
-	}
 }
 
 // hairerDense returns the coefficients of b_i(s) (powers s¹…) of Hairer's

@@ -159,8 +159,8 @@ func (oc *orderChecker) defects(b []*big.Rat, theta *big.Rat, p int) []float64 {
 // exactOrFloat returns the tableau in rational arithmetic: the exact
 // coefficients of a built-in tableau, or the float64 values read exactly.
 func (t *Tableau) exactOrFloat() *exactTableau {
-	if t.exact != nil {
-		return t.exact
+	if x := t.exact(); x != nil {
+		return x
 	}
 	f := func(v []float64) []*big.Rat {
 		if v == nil {

@@ -231,7 +231,7 @@ func TestVern9OrderConditionsModular(t *testing.T) {
 // output, at θ = 0.37 of the last step.
 func rkBig(m *Tableau, n, steps int) (e1, ed float64) {
 	const prec = 256
-	x := m.exact
+	x := m.exact()
 	nf := func() *big.Float { return new(big.Float).SetPrec(prec) }
 	fl := func(r *big.Rat) *big.Float { return nf().SetRat(r) }
 	a := append(append([][]*big.Rat{}, x.a...), x.extraA...)
