@@ -102,6 +102,9 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		if (*steps+1)*p.Dim > trajMaxNumbers {
 			return c.fail("%d steps of a %d-dimensional problem would print more than %d numbers per column", *steps, p.Dim, trajMaxNumbers)
 		}
+		if m == nil { // -method auto
+			m = verify.AutoMethod(p, *flow)
+		}
 		set := &verify.Settings{Method: m, RTol: *rtol, ATol: *atol, MaxSteps: *maxSteps, Step: *dt}
 		pr := newProgress(c.stderr, "pflow trajectory: ")
 		if *flow != verify.GD && p.Complex != nil {
