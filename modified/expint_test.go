@@ -154,3 +154,37 @@ func TestExponentialOrders(t *testing.T) {
 		}
 	}
 }
+
+// The exponential integrators take any controller: ETD4 with the PID
+// controller (through Flow.Solve, the one way to run it) follows the
+// DOP853 reference on logcosh as closely as with its default I controller.
+func TestExponentialWithPID(t *testing.T) {
+	p := pfProblem(t, "logcosh")
+	const h, nSteps = 1, 6
+	pf, _ := NewPF[float64](p, h, nil)
+	te := pfGDTimes(h, nSteps)
+	ref, err := pf.Solve(nSteps*h, []float64{0.5}, ode.DOP853, &ode.Settings[float64]{RTol: 1e-13, ATol: 1e-15, TEval: te})
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := map[string]float64{}
+	steps := map[string]int{}
+	for name, c := range map[string]ode.Controller{"I": nil, "PID": ode.PID{}} {
+		sol, err := pf.Solve(nSteps*h, []float64{0.5}, ETD4, &ode.Settings[float64]{RTol: 1e-8, ATol: 1e-11, TEval: te, Controller: c})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if sol.Method != "etd4" || len(sol.Y) != len(te) {
+			t.Fatalf("%s: method %q, %d outputs", name, sol.Method, len(sol.Y))
+		}
+		for n := range te {
+			worst[name] = math.Max(worst[name], math.Abs(sol.Y[n][0]-ref.Y[n][0]))
+		}
+		steps[name] = sol.Stats.NSteps
+	}
+	t.Logf("ETD4 at rtol 1e-8: I %d steps, error %.2e; PID %d steps, error %.2e", steps["I"], worst["I"], steps["PID"], worst["PID"])
+	// as TestExponentialMatchesDOP853: within 1e-8 absolute (|θ| ≤ 0.5)
+	if worst["PID"] > 1e-8 || steps["PID"] == steps["I"] {
+		t.Errorf("PID: error %.2e, %d steps (I: %d)", worst["PID"], steps["PID"], steps["I"])
+	}
+}

@@ -314,3 +314,30 @@ func TestVanDerPolBenchmarkAgainstDOPRI5(t *testing.T) {
 		}
 	}
 }
+
+// Radau5 takes any controller: with the PID controller instead of
+// RADAU5's predictive one it solves van der Pol (ε = 1e−3) to the accuracy
+// of the tolerance (the reference is the project's VanDerPolRef), with a
+// different step sequence.
+func TestRadau5WithPID(t *testing.T) {
+	p := vdpProblem(1e-3)
+	run := func(c ode.Controller) *ode.Solution[float64] {
+		sol, err := ode.Solve(ode.Problem[float64]{F: p.F, Jac: p.Jac}, 0, 2, []float64{2, 0}, Radau5,
+			&ode.Settings[float64]{RTol: 1e-8, ATol: 1e-8, Controller: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sol
+	}
+	gus, pid := run(nil), run(ode.PID{})
+	errOf := func(s *ode.Solution[float64]) float64 {
+		y := s.Y[len(s.Y)-1]
+		return math.Max(math.Abs(y[0]-VanDerPolRef[0]), math.Abs(y[1]-VanDerPolRef[1]))
+	}
+	t.Logf("Predictive: %d steps, error %.2e; PID: %d steps, error %.2e", gus.Stats.NSteps, errOf(gus), pid.Stats.NSteps, errOf(pid))
+	// RADAU5 at rtol 1e-8 keeps the global error near 1e-8 (its tolerance
+	// transformation); 1e-6 fails an uncontrolled run by orders.
+	if errOf(pid) > 1e-6 || pid.Stats.NSteps == gus.Stats.NSteps {
+		t.Errorf("PID: error %.2e, %d steps (Predictive %d)", errOf(pid), pid.Stats.NSteps, gus.Stats.NSteps)
+	}
+}
