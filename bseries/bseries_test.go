@@ -312,15 +312,24 @@ func TestUserTableau(t *testing.T) {
 }
 
 // Enumeration and the modified field of GD to order 9 in ≤ 1 s (issue 14).
+// The machine is shared, so the bound is on the process's CPU time
+// (getrusage, all threads), with the wall time logged next to it.
 func TestOrderNineTime(t *testing.T) {
-	start := time.Now()
+	cpu := func() time.Duration {
+		d, ok := cpuTime()
+		if !ok {
+			t.Skip("no process CPU time on this platform")
+		}
+		return d
+	}
+	c0, start := cpu(), time.Now()
 	w, err := ModifiedField(euler(t, 9))
 	if err != nil {
 		t.Fatal(err)
 	}
-	el := time.Since(start)
-	t.Logf("trees and GD modified field to order 9: %v (%d trees)", el, len(w.Trees()))
-	if el > time.Second && !testing.Short() {
-		t.Errorf("took %v > 1 s", el)
+	c1, el := cpu(), time.Since(start)
+	t.Logf("trees and GD modified field to order 9: %v CPU, %v wall (%d trees)", c1-c0, el, len(w.Trees()))
+	if c1-c0 > time.Second {
+		t.Errorf("took %v CPU > 1 s", c1-c0)
 	}
 }

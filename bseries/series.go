@@ -1,9 +1,12 @@
 package bseries
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
+	"sync"
 
 	"github.com/pflow-go/pflow/ode"
 )
@@ -346,22 +349,132 @@ func ModifiedField(s *Series) (*Series, error) {
 	tmp := new(big.Rat)
 	for ti, t := range trees {
 		// s(t) = ω(t) + Σ_{p nontrivial} 1/γ(χ_p) Π ω(τ): the trivial
-		// partition (no cut) is the only one holding t itself.
+		// partition (no cut) is the only one holding t itself. Partitions
+		// with the same skeleton density and pieces are counted first.
 		sum := new(big.Rat)
-		partitions(t, func(sk *Tree, pieces []*Tree) {
-			if len(pieces) == 1 {
-				return
-			}
-			tmp.SetFrac64(1, sk.gamma)
-			for _, p := range pieces {
+		for _, g := range partitionClasses(t) {
+			tmp.SetFrac64(g.count, g.gamma)
+			for _, p := range g.pieces {
 				if tmp.Sign() == 0 {
-					return
+					break
 				}
-				tmp.Mul(tmp, w.c[p.index])
+				tmp.Mul(tmp, w.c[p])
 			}
 			sum.Add(sum, tmp)
-		})
+		}
 		w.c[ti] = sum.Sub(s.c[ti], sum)
 	}
 	return w, nil
+}
+
+// partClass is a class of nontrivial partitions of a tree with the same
+// skeleton density γ(χ_p) and the same pieces (indices, sorted).
+type partClass struct {
+	gamma  int64
+	count  int64
+	pieces []int32
+}
+
+// partitionClasses groups the nontrivial partitions of t (at least one
+// edge cut) by skeleton density and pieces, without building skeletons:
+// γ(χ_p) is the product over pieces of the number of pieces in the
+// skeleton subtree below it, and each piece is identified by its index,
+// built bottom-up from its kept children.
+func partitionClasses(t *Tree) []partClass {
+	l := label(t)
+	n := t.order
+	keyOf := childIndexMap()
+	idx := make([]int32, n)     // index of the piece tree below v (kept edges)
+	below := make([]int64, n)   // pieces in the skeleton subtree of v's piece, accumulated
+	classes := map[string]int{} // key → position in out
+	var out []partClass
+	var kids []int32
+	key := make([]byte, 0, 64)
+	for mask := 1; mask < 1<<(n-1); mask++ {
+		cut := func(j int) bool { return j > 0 && mask>>(j-1)&1 == 1 }
+		gamma := int64(1)
+		var pieces []int32
+		for v := n - 1; v >= 0; v-- {
+			kids = kids[:0]
+			cnt := int64(0)
+			for _, c := range l.kids[v] {
+				if cut(c) {
+					cnt += below[c]
+				} else {
+					kids = append(kids, idx[c])
+					cnt += below[c]
+				}
+			}
+			slices.Sort(kids)
+			idx[v] = keyOf(kids)
+			if v == 0 || cut(v) {
+				// v roots a piece: its skeleton subtree has cnt + 1 pieces.
+				below[v] = cnt + 1
+				gamma *= cnt + 1
+				pieces = append(pieces, idx[v])
+			} else {
+				below[v] = cnt
+			}
+		}
+		slices.Sort(pieces)
+		key = key[:0]
+		key = binary.LittleEndian.AppendUint64(key, uint64(gamma))
+		for _, p := range pieces {
+			key = binary.LittleEndian.AppendUint32(key, uint32(p))
+		}
+		if i, ok := classes[string(key)]; ok {
+			out[i].count++
+			continue
+		}
+		classes[string(key)] = len(out)
+		out = append(out, partClass{gamma: gamma, count: 1, pieces: pieces})
+	}
+	return out
+}
+
+var (
+	childMapMu sync.Mutex
+	childMaps  = map[int]map[string]int32{} // by enumerated order; immutable once built
+)
+
+// childIndexMap returns a function from the sorted child indices of a
+// tree to its index (for trees up to the enumerated order).
+func childIndexMap() func(kids []int32) int32 {
+	n := enumerated()
+	childMapMu.Lock()
+	m, ok := childMaps[n]
+	if !ok {
+		all, _ := UpTo(n)
+		m = make(map[string]int32, len(all))
+		for _, t := range all {
+			m[string(childKey(nil, t))] = int32(t.index)
+		}
+		childMaps[n] = m
+	}
+	childMapMu.Unlock()
+	var buf []byte
+	return func(kids []int32) int32 {
+		buf = buf[:0]
+		for _, k := range kids {
+			buf = binary.LittleEndian.AppendUint32(buf, uint32(k))
+		}
+		i, ok := m[string(buf)]
+		if !ok {
+			panic("bseries: piece beyond the enumerated trees")
+		}
+		return i
+	}
+}
+
+func childKey(buf []byte, t *Tree) []byte {
+	for _, k := range t.kids {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(k.index))
+	}
+	return buf
+}
+
+func enumerated() int {
+	mu.Lock()
+	defer mu.Unlock()
+	return enumTo
 }

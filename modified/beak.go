@@ -163,10 +163,12 @@ func BEAKCost(K int) ([]int, error) {
 // give the fields of "ngf", "igr", "bea3", "bea4" (NewBEA). The flow
 // agrees with one GD step over flow time h up to O(h^(K+2)).
 //
-// Contractions with at most two vectors use the problem's Grad, HessVec
-// and D3; higher ones (needed for K ≥ 4) use problems.DerivsOf(p), i.e.
-// problems built by problems.FromGeneric with a Taylor instantiation or
-// the low-dimensional catalogue problems with a generic twin. Otherwise
+// Problems built by problems.FromGeneric with a Taylor instantiation get
+// every contraction from p.Derivs (taped Taylor arithmetic, a few loss
+// evaluations per contraction whatever the dimension). Others use their
+// Grad, HessVec and D3 for contractions with at most two vectors and, for
+// higher ones (needed for K ≥ 4), problems.DerivsOf(p): the
+// low-dimensional catalogue problems have a generic twin. Otherwise
 // the error wraps ErrInvalidInput and problems.ErrNoDerivs. On a problem
 // with a constant Hessian only the chain trees contribute and the field is
 // −Σ_{n ≤ K+1} (hH)^(n−1)∇E/n, the truncated series of φ(hH)∇E with
@@ -193,7 +195,11 @@ func NewBEAK[T linalg.Scalar](p *problems.Problem, h float64, K int) (*Flow[T], 
 		maxKids = max(maxKids, len(t.kids))
 	}
 	var derivs *problems.Derivs
-	needDerivs := maxKids >= 3 || (maxKids >= 1 && f.HessVec == nil) || (maxKids >= 2 && f.D3 == nil) || f.Grad == nil
+	// A problem with its own Derivs (FromGeneric with Taylor) gets every
+	// contraction from it: its Grad, HessVec and D3 are O(n) Jet
+	// evaluations each, the taped Taylor route a few evaluations.
+	useDerivs := p.Derivs != nil
+	needDerivs := useDerivs || maxKids >= 3 || (maxKids >= 1 && f.HessVec == nil) || (maxKids >= 2 && f.D3 == nil) || f.Grad == nil
 	if needDerivs {
 		derivs, err = problems.DerivsOf(p)
 		if err != nil {
@@ -217,11 +223,11 @@ func NewBEAK[T linalg.Scalar](p *problems.Problem, h float64, K int) (*Flow[T], 
 		for i, t := range plan {
 			v := vals[i]
 			switch k := len(t.kids); {
-			case k == 0 && f.Grad != nil:
+			case k == 0 && f.Grad != nil && !useDerivs:
 				f.Grad(v, y)
-			case k == 1 && f.HessVec != nil:
+			case k == 1 && f.HessVec != nil && !useDerivs:
 				f.HessVec(v, y, vals[t.kids[0]])
-			case k == 2 && f.D3 != nil:
+			case k == 2 && f.D3 != nil && !useDerivs:
 				f.D3(v, y, vals[t.kids[0]], vals[t.kids[1]])
 			default:
 				for j, c := range t.kids {

@@ -23,22 +23,23 @@ var ErrNoDerivs = fmt.Errorf("%w: no derivatives of arbitrary order", ErrBadPara
 //
 // # Method and cost
 //
-// A contraction with k vectors is a mixed directional derivative of order
-// K = k + 1. Group the vectors into distinct w_1…w_p with multiplicities
-// m_j (Σ m_j = k) and add the unit vector e_i with multiplicity 1. For a
-// symmetric K-linear form the mixed value is a finite difference, exact
-// for the degree-K polynomial s ↦ D^K E[(Σ s_j w_j)^K] (Griewank, Utke and
-// Walther, Math. Comp. 69 (2000) 1117–1130):
+// Group the k vectors into distinct w_1…w_p with multiplicities m_j
+// (Σ m_j = k). For a symmetric k-linear form the mixed value is a finite
+// difference, exact for the degree-k polynomial s ↦ D^kE[(Σ s_j w_j)^k]
+// (Griewank, Utke and Walther, Math. Comp. 69 (2000) 1117–1130):
 //
-//	D^K E[w^m] = Σ_{0 ≤ σ ≤ m} Π_j (−1)^(m_j−σ_j) C(m_j, σ_j) · c_K(Σ σ_j w_j),
+//	D^kE[w^m] = Σ_{0 ≤ σ ≤ m} Π_j (−1)^(m_j−σ_j) C(m_j, σ_j) · c_k(Σ σ_j w_j),
 //
-// with c_K(u) the degree-K Taylor coefficient of t ↦ E(x + t u), computed
-// exactly by one evaluation of the loss in Taylor arithmetic. The vectors
-// are scaled to unit max-norm first (multilinearity), so the alternating
-// sum stays well balanced. A contraction costs (n + 1)·Π(m_j + 1) − 1
-// evaluations of the loss at degree K (n = dimension), e.g. n for the
-// gradient and 2^k(n + 1) − 1 for k distinct vectors; Evals counts them.
-// Contract needs k + 1 ≤ MaxTaylorDegree.
+// with c_k(u) the degree-k Taylor coefficient of t ↦ E(x + t u), computed
+// by one evaluation of the loss in Taylor arithmetic. Its gradient with
+// respect to x, which is the contraction D^(k+1)E[w^m, ·], comes from one
+// reverse sweep over the recorded operations (Griewank and Walther,
+// Evaluating Derivatives, 2nd ed., 2008, ch. 13.4), at a cost of a few
+// evaluations independent of the dimension. The vectors are scaled to unit
+// max-norm first (multilinearity), so the alternating sum stays well
+// balanced. A contraction costs EvalsPerContract(m…) = Π(m_j + 1) − 1
+// taped evaluations (1 for the gradient), each O(k²) times the cost of
+// evaluating E. Contract needs k ≤ MaxTaylorDegree.
 type Derivs struct {
 	n    int
 	loss func(x []Taylor) Taylor
@@ -55,45 +56,70 @@ func NewDerivs(n int, loss func(x []Taylor) Taylor) (*Derivs, error) {
 		return nil, fmt.Errorf("%w: Derivs needs a loss", ErrBadParameter)
 	}
 	d := &Derivs{n: n, loss: loss}
-	d.pool.New = func() any { return &derivWork{x: make([]Taylor, n), u: make([]complex128, n)} }
+	d.pool.New = func() any {
+		return &derivWork{x: make([]Taylor, n), u: make([]complex128, n), tp: &tape{}}
+	}
 	return d, nil
 }
 
 // Dim returns the dimension of the loss.
 func (d *Derivs) Dim() int { return d.n }
 
-// EvalsPerContract returns the number of loss evaluations Contract spends
-// on a contraction of a loss of dimension n with vectors of multiplicities
-// mult (distinct vectors; all ones for k distinct vectors).
-func EvalsPerContract(n int, mult ...int) int {
+// EvalsPerContract returns the number of taped loss evaluations (each a
+// forward pass in Taylor arithmetic and a reverse sweep) Contract spends
+// on a contraction with distinct vectors of multiplicities mult (none for
+// the gradient).
+func EvalsPerContract(mult ...int) int {
+	if len(mult) == 0 {
+		return 1
+	}
 	p := 1
 	for _, m := range mult {
 		p *= m + 1
 	}
-	return (n+1)*p - 1
+	return p - 1
 }
 
 type derivWork struct {
-	x []Taylor
-	u []complex128
+	x   []Taylor
+	u   []complex128
+	tp  *tape
+	adj []series
 }
 
-// coef returns the degree-K Taylor coefficient of E(x + t(u + [i]e_i)).
-func (d *Derivs) coef(w *derivWork, x, u []complex128, i, deg int) complex128 {
+// addCoefGrad adds w·∇_x c_deg(E(x + t u)) to acc.
+func (d *Derivs) addCoefGrad(wk *derivWork, x, u []complex128, deg int, w complex128, acc []complex128) {
+	tp := wk.tp
+	tp.nodes = tp.nodes[:0]
+	tp.deg = deg
 	for j := range d.n {
-		w.x[j] = Taylor{N: deg}
-		w.x[j].C[0] = x[j]
-		w.x[j].C[1] = u[j]
+		var v series
+		v[0] = x[j]
+		if deg > 0 {
+			v[1] = u[j]
+		}
+		tp.nodes = append(tp.nodes, tapeNode{op: opLeaf, a: -1, b: -1, val: v})
+		wk.x[j] = Taylor{N: deg, C: v, tp: tp, id: int32(j)}
 	}
-	if i >= 0 {
-		w.x[i].C[1]++
+	res := d.loss(wk.x)
+	if res.tp != tp {
+		return // the loss does not depend on x
 	}
-	return d.loss(w.x).C[deg]
+	if cap(wk.adj) < len(tp.nodes) {
+		wk.adj = make([]series, len(tp.nodes))
+	}
+	adj := wk.adj[:len(tp.nodes)]
+	clear(adj)
+	adj[res.id][deg] = 1
+	tp.sweep(adj)
+	for j := range d.n {
+		acc[j] += w * adj[j][0]
+	}
 }
 
 // Contract writes D^(k+1)E(x)[vs[0],…,vs[k−1], ·] into dst (k = len(vs);
 // k = 0 gives the gradient). Equal vectors are detected and share
-// evaluations. It panics if a length differs from Dim or k + 1 >
+// evaluations. It panics if a length differs from Dim or k >
 // MaxTaylorDegree (programmer errors).
 func (d *Derivs) Contract(dst, x []complex128, vs ...[]complex128) {
 	n := d.n
@@ -106,14 +132,12 @@ func (d *Derivs) Contract(dst, x []complex128, vs ...[]complex128) {
 		}
 	}
 	k := len(vs)
-	deg := k + 1
-	if deg > MaxTaylorDegree {
-		panic(fmt.Sprintf("problems: Derivs.Contract: order %d above MaxTaylorDegree %d", deg, MaxTaylorDegree))
+	if k > MaxTaylorDegree {
+		panic(fmt.Sprintf("problems: Derivs.Contract: order %d above MaxTaylorDegree %d", k+1, MaxTaylorDegree))
 	}
 	// Distinct vectors and multiplicities, scaled to unit max-norm.
 	var ws [][]complex128
 	var mult []int
-	scale := complex(1, 0)
 	for _, v := range vs {
 		found := false
 		for j, w := range ws {
@@ -128,6 +152,7 @@ func (d *Derivs) Contract(dst, x []complex128, vs ...[]complex128) {
 			mult = append(mult, 1)
 		}
 	}
+	scale := complex(1, 0)
 	wsN := make([][]complex128, len(ws))
 	for j, w := range ws {
 		m := 0.0
@@ -148,24 +173,18 @@ func (d *Derivs) Contract(dst, x []complex128, vs ...[]complex128) {
 	}
 	wk := d.pool.Get().(*derivWork)
 	defer d.pool.Put(wk)
-	// Enumerate σ with 0 ≤ σ_j ≤ m_j.
+	acc := make([]complex128, n)
 	p := len(ws)
 	sig := make([]int, p)
-	var shared complex128
-	acc := make([]complex128, n)
 	for {
 		weight := 1.0
+		nonzero := false
+		clear(wk.u)
 		for j := range p {
 			weight *= binom(mult[j], sig[j])
 			if (mult[j]-sig[j])%2 == 1 {
 				weight = -weight
 			}
-		}
-		for i := range wk.u {
-			wk.u[i] = 0
-		}
-		nonzero := false
-		for j := range p {
 			if sig[j] > 0 {
 				nonzero = true
 				s := complex(float64(sig[j]), 0)
@@ -174,14 +193,11 @@ func (d *Derivs) Contract(dst, x []complex128, vs ...[]complex128) {
 				}
 			}
 		}
-		wc := complex(weight, 0)
-		if nonzero { // the e_i-free term (τ = 0) carries an extra −1
-			shared -= wc * d.coef(wk, x, wk.u, -1, deg)
+		// σ = 0 contributes only to the gradient (k = 0): c_k(0) = 0 for
+		// k ≥ 1.
+		if nonzero || k == 0 {
+			d.addCoefGrad(wk, x, wk.u, k, complex(weight, 0), acc)
 		}
-		for i := range n {
-			acc[i] += wc * d.coef(wk, x, wk.u, i, deg)
-		}
-		// next σ
 		j := 0
 		for ; j < p; j++ {
 			sig[j]++
@@ -195,7 +211,7 @@ func (d *Derivs) Contract(dst, x []complex128, vs ...[]complex128) {
 		}
 	}
 	for i := range n {
-		dst[i] = (acc[i] + shared) * scale
+		dst[i] = acc[i] * scale
 	}
 }
 
