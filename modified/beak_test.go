@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/cmplx"
 	"testing"
 
 	"github.com/pflow-go/pflow/bseries"
@@ -267,5 +268,47 @@ func TestBEAKRegistryAndErrors(t *testing.T) {
 	t.Logf("contractions per order-8 evaluation by number of vectors: %v", n)
 	if n[0] != 1 || n[1] == 0 {
 		t.Errorf("BEAKCost(8) = %v", n)
+	}
+}
+
+// At a complex point the field of the quartic agrees with the 1-D
+// elementary differentials built from the closed-form derivatives of
+// f = −θ − θ³ in complex128: a sum of at most 486 terms of size
+// ≲ |F| h^(|t|−1), so 1e-12 relative.
+func TestBEAKComplexQuartic(t *testing.T) {
+	p := mustProblem(t, "quartic")
+	const h = 0.1
+	w, _ := bseries.Method("euler", MaxBEAK+1)
+	om, _ := bseries.ModifiedField(w)
+	for _, z := range []complex128{0.4 + 0.3i, -0.7 + 0.1i} {
+		fd := []complex128{-z - z*z*z, -1 - 3*z*z, -6 * z, -6}
+		var F func(tr *bseries.Tree) complex128
+		F = func(tr *bseries.Tree) complex128 {
+			m := tr.NumChildren()
+			if m >= len(fd) {
+				return 0
+			}
+			v := fd[m]
+			for i := range m {
+				v *= F(tr.Child(i))
+			}
+			return v
+		}
+		var want complex128
+		for K := 0; K <= MaxBEAK; K++ {
+			trees, _ := bseries.Trees(K + 1)
+			for _, tr := range trees {
+				c, _ := new(big.Rat).Quo(om.Coef(tr), new(big.Rat).SetInt64(tr.Sigma())).Float64()
+				want += complex(c*math.Pow(h, float64(K)), 0) * F(tr)
+			}
+			fl, err := NewBEAK[complex128](p, h, K)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := evalField(fl, []complex128{z})[0]
+			if d := cmplx.Abs(got - want); d > 1e-12*cmplx.Abs(want) {
+				t.Errorf("z=%v K=%d: %v, closed form %v", z, K, got, want)
+			}
+		}
 	}
 }
