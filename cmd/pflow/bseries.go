@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"math/big"
 	"strings"
 	"text/tabwriter"
 
@@ -42,14 +43,19 @@ type treeJSON struct {
 }
 
 func defineBSeries(fs *flag.FlagSet) func(c *cli) int {
-	method := fs.String("method", "euler", "`M`: euler (= gd, gradient descent on f = −∇E) or an ode tableau: "+strings.Join(ode.Names(), ", "))
+	method := fs.String("method", "euler", "`M`: euler (= gd, gradient descent on f = −∇E) or an ode tableau with exact rational coefficients: "+
+		strings.Join(ode.Names(), ", ")+" (tableaus whose published coefficients meet the order conditions only approximately, as decimals or rounded surds, are refused)")
 	order := intFlag(fs, "order", fmt.Sprintf("highest tree order `K` listed, 1…%d (the modified field up to h^(K−1); K = q+1 for bea:q)", maxBSeriesOrder), 0, 1, maxBSeriesOrder)
 	format := choiceFlag(fs, "format", "output format", "text", "text", "json")
 	return func(c *cli) int {
 		if *order == 0 {
 			return c.fail("-order is required (1…%d)", maxBSeriesOrder)
 		}
-		s, err := bseries.Method(strings.ToLower(*method), *order)
+		name := strings.ToLower(*method)
+		if err := exactTableau(name); err != nil {
+			return c.fail("%v", err)
+		}
+		s, err := bseries.Method(name, *order)
 		if err != nil {
 			return c.exitFor(err, bseries.ErrInvalidInput)
 		}
@@ -57,7 +63,7 @@ func defineBSeries(fs *flag.FlagSet) func(c *cli) int {
 		if err != nil {
 			return c.exitFor(err, bseries.ErrInvalidInput)
 		}
-		out := bseriesJSON{Method: strings.ToLower(*method), Order: *order}
+		out := bseriesJSON{Method: name, Order: *order}
 		for _, t := range w.Trees() {
 			out.Trees = append(out.Trees, treeJSON{Tree: t.String(), Order: t.Order(), Sigma: t.Sigma(), Gamma: t.Gamma(),
 				Coefficient: w.Coef(t).RatString()})
@@ -79,4 +85,38 @@ func defineBSeries(fs *flag.FlagSet) func(c *cli) int {
 		}
 		return 0
 	}
+}
+
+// exactTableau reports an error for a tableau whose coefficients are not
+// the exact rationals of the method: published decimals (DOP853, Tsit5,
+// Vern7) or rational images of a + b√6 (Vern9) satisfy the order
+// conditions only to 1e-28 … 1e-70, so their "exact" modified-equation
+// coefficients would be long fractions next to the values that vanish for
+// the true method. The test: a(t) = 1/γ(t) exactly for every tree up to
+// the method's order.
+func exactTableau(name string) error {
+	if name == "euler" || name == "gd" {
+		return nil
+	}
+	tab, err := ode.Lookup(name)
+	if err != nil {
+		return err
+	}
+	// Order by order, so that a failure shows early.
+	for q := 1; q <= tab.Order; q++ {
+		s, err := bseries.FromTableau(tab, q)
+		if err != nil {
+			return err
+		}
+		trees, err := bseries.Trees(q)
+		if err != nil {
+			return err
+		}
+		for _, t := range trees {
+			if s.Coef(t).Cmp(big.NewRat(1, t.Gamma())) != 0 {
+				return fmt.Errorf("method %s: its coefficients (published decimals or rounded surds) satisfy the order condition of tree %s only approximately, so it has no exact rational B-series; use a method with rational coefficients", name, t)
+			}
+		}
+	}
+	return nil
 }

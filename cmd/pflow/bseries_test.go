@@ -87,6 +87,8 @@ func TestBSeriesBadInput(t *testing.T) {
 		{"-order", "x"},
 		{"-method", "euler"},
 		{"-order", "3", "-format", "xml"},
+		{"-method", "vern9", "-order", "3"},
+		{"-method", "dop853", "-order", "3"},
 	} {
 		code, _, errOut := runCmd(append([]string{"bseries"}, args...)...)
 		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || errOut == "" {
