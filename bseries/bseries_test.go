@@ -333,3 +333,42 @@ func TestOrderNineTime(t *testing.T) {
 		t.Errorf("took %v CPU > 1 s", c1-c0)
 	}
 }
+
+// A B-series integrator is symplectic exactly when its modified field is
+// Hamiltonian, which for the coefficients means ω(u∘v) + ω(v∘u) = 0 for all
+// trees u, v, with u∘v the Butcher product (v grafted onto the root of u)
+// (HLW, Theorem IX.9.10 with Sec. VI.7). The implicit midpoint rule is
+// symplectic; explicit Euler and the trapezoidal rule are not.
+func TestSymplecticCondition(t *testing.T) {
+	const n = 8
+	butcher := func(u, v *Tree) *Tree { return Bracket(append(u.Children(), v)...) }
+	check := func(s *Series) (worst string) {
+		w, err := ModifiedField(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees := w.Trees()
+		for _, u := range trees {
+			for _, v := range trees {
+				if u.Order()+v.Order() > n {
+					continue
+				}
+				sum := new(big.Rat).Add(w.Coef(butcher(u, v)), w.Coef(butcher(v, u)))
+				if sum.Sign() != 0 {
+					return u.String() + "∘" + v.String()
+				}
+			}
+		}
+		return ""
+	}
+	mid, _ := RK([][]*big.Rat{{r(1, 2)}}, []*big.Rat{r(1, 1)}, n)
+	if bad := check(mid); bad != "" {
+		t.Errorf("implicit midpoint fails the symplecticity condition at %s", bad)
+	}
+	trap, _ := RK([][]*big.Rat{{r(0, 1), r(0, 1)}, {r(1, 2), r(1, 2)}}, []*big.Rat{r(1, 2), r(1, 2)}, n)
+	for name, s := range map[string]*Series{"euler": euler(t, n), "trapezoid": trap} {
+		if check(s) == "" {
+			t.Errorf("%s passes the symplecticity condition", name)
+		}
+	}
+}
