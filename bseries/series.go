@@ -16,7 +16,7 @@ import (
 //	B(a, y) = a(∅) y + Σ_{|t| ≤ Order} h^|t| / σ(t) · a(t) · F(t)(y),
 //
 // with exact rational coefficients, in the normalisation of Hairer, Lubich
-// and Wanner (Geometric Numerical Integration, 2nd ed., Sec. III.1.4) and
+// and Wanner (Geometric Numerical Integration, 2nd ed., ch. III) and
 // of Chartier, Hairer and Vilmart (Found. Comput. Math. 10 (2010) 407–427).
 // F(t) is the elementary differential: F(•) = f, F([t1,…,tm]) =
 // f^(m)(F(t1),…,F(tm)). A Series is immutable; its methods return copies.
@@ -71,7 +71,7 @@ func (s *Series) Trees() []*Tree {
 }
 
 // ExactFlow returns the B-series of the exact flow φ_h: a(∅) = 1,
-// a(t) = 1/γ(t) (HLW, Theorem III.1.3 and Sec. III.1.2).
+// a(t) = 1/γ(t) (HLW, ch. III).
 func ExactFlow(order int) (*Series, error) {
 	return NewSeries(order, big.NewRat(1, 1), func(t *Tree) *big.Rat { return big.NewRat(1, t.gamma) })
 }
@@ -91,7 +91,7 @@ func Field(order int) (*Series, error) {
 // i may be shorter than s: missing entries are zeros, so the triangular
 // rows of an explicit tableau are accepted) and weights b: a(∅) = 1 and
 // a(t) = Φ(t) = Σ_i b_i Φ_i(t), the elementary weight, with Φ_i(•) = 1 and
-// Φ_i([t1,…,tm]) = Π_j Σ_k a_ik Φ_k(t_j) (HLW, Theorem III.1.4; Butcher
+// Φ_i([t1,…,tm]) = Π_j Σ_k a_ik Φ_k(t_j) (HLW, ch. III; Butcher
 // 2016, Sec. 31). Implicit methods are allowed.
 func RK(a [][]*big.Rat, b []*big.Rat, order int) (*Series, error) {
 	st := len(b)
@@ -199,7 +199,7 @@ func sameOrder(a, b *Series) error {
 }
 
 // Compose returns the series c of the composition B(b, B(a, y)) =
-// B(c, y): first the map of a, then the map of b (HLW, Theorem III.1.10;
+// B(c, y): first the map of a, then the map of b (HLW, ch. III;
 // the Butcher group product). It needs a(∅) = 1. With the σ-normalisation
 // of Series,
 //
@@ -288,7 +288,7 @@ func partitions(t *Tree, fn func(skeleton *Tree, pieces []*Tree)) {
 }
 
 // Substitute returns the substitution a ⋆ b of Chartier, Hairer and
-// Vilmart (2010, Def. 2 and Theorem 2.2 there): if the vector field f in
+// Vilmart (2010): if the vector field f in
 // the B-series B_f(b) is replaced by the modified field h⁻¹B_f(a), the
 // result is B_f(a ⋆ b),
 //
@@ -326,8 +326,8 @@ func Substitute(a, b *Series) (*Series, error) {
 }
 
 // ModifiedField returns the coefficients ω of the modified equation of the
-// B-series integrator s (backward error analysis, HLW ch. IX, Sec. IX.9.2
-// and Theorem IX.9.3; Chartier, Hairer and Vilmart 2010, Sec. 3): the exact
+// B-series integrator s (backward error analysis, HLW ch. IX, the
+// modified equation in terms of trees; Chartier, Hairer and Vilmart 2010): the exact
 // flow of
 //
 //	ỹ' = f̃(ỹ) = Σ_{|t| ≤ Order} h^(|t|−1) ω(t)/σ(t) · F(t)(ỹ)

@@ -142,11 +142,11 @@ func (t *Tree) String() string { return t.str }
 
 // Sigma returns the symmetry σ(t), the order of the automorphism group:
 // σ(•) = 1 and σ([t1^m1,…,tk^mk]) = Π m_i! σ(t_i)^m_i for distinct t_i
-// (HLW, Sec. III.1.2). It is exact for |t| ≤ 20.
+// (HLW, ch. III). It is exact for |t| ≤ 20.
 func (t *Tree) Sigma() int64 { return t.sigma }
 
 // Gamma returns the density γ(t): γ(•) = 1, γ([t1,…,tm]) = |t| Π γ(t_i)
-// (HLW, Sec. III.1; the exact flow has B-series coefficients 1/γ(t)). It
+// (HLW, ch. III; the exact flow has B-series coefficients 1/γ(t)). It
 // is exact for |t| ≤ 20.
 func (t *Tree) Gamma() int64 { return t.gamma }
 
