@@ -30,7 +30,7 @@ const Node = "•"
 // A tree is written in Butcher's bracket notation: • is the single node and
 // [t1,…,tm] is a root whose children are the subtrees t1,…,tm (Butcher,
 // Numerical Methods for Ordinary Differential Equations, 3rd ed., 2016,
-// Sec. 30; Hairer, Lubich, Wanner, Geometric Numerical Integration, 2nd
+// ch. 3; Hairer, Lubich, Wanner, Geometric Numerical Integration, 2nd
 // ed., Sec. III.1). Children are listed in ascending canonical order:
 // t < u when |t| < |u|, and for equal orders when the (canonically ordered)
 // children of t are lexicographically smaller than those of u, a shorter
