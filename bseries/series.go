@@ -92,7 +92,7 @@ func Field(order int) (*Series, error) {
 // rows of an explicit tableau are accepted) and weights b: a(∅) = 1 and
 // a(t) = Φ(t) = Σ_i b_i Φ_i(t), the elementary weight, with Φ_i(•) = 1 and
 // Φ_i([t1,…,tm]) = Π_j Σ_k a_ik Φ_k(t_j) (HLW, ch. III; Butcher
-// 2016, Sec. 31). Implicit methods are allowed.
+// 2016, ch. 3). Implicit methods are allowed.
 func RK(a [][]*big.Rat, b []*big.Rat, order int) (*Series, error) {
 	st := len(b)
 	if st == 0 || len(a) != st {

@@ -34,7 +34,7 @@ var ErrNoDerivs = fmt.Errorf("%w: no derivatives of arbitrary order", ErrBadPara
 // by one evaluation of the loss in Taylor arithmetic. Its gradient with
 // respect to x, which is the contraction D^(k+1)E[w^m, ·], comes from one
 // reverse sweep over the recorded operations (Griewank and Walther,
-// Evaluating Derivatives, 2nd ed., 2008, ch. 13.4), at a cost of a few
+// Evaluating Derivatives, 2nd ed., 2008, ch. 13), at a cost of a few
 // evaluations independent of the dimension. The vectors are scaled to unit
 // max-norm first (multilinearity), so the alternating sum stays well
 // balanced. A contraction costs EvalsPerContract(m…) = Π(m_j + 1) − 1

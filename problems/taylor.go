@@ -19,7 +19,7 @@ const MaxTaylorDegree = 12
 //
 // Built by Derivs, Taylor numbers also record the operations on a tape,
 // so that one reverse sweep gives the gradient of any Taylor coefficient
-// with respect to the point (Griewank and Walther, ch. 13.4); values
+// with respect to the point (Griewank and Walther, ch. 13); values
 // built by hand (the zero value, Const, a literal) carry no tape and just
 // compute. Use Derivs to get derivative contractions.
 type Taylor struct {
