@@ -253,3 +253,39 @@ func TestTwins(t *testing.T) {
 		t.Error("NewDerivs(0) accepted")
 	}
 }
+
+// Derivs is safe for concurrent use: goroutines sharing one Derivs get the
+// same contractions as a serial call (run with -race to check the pools).
+func TestDerivsConcurrent(t *testing.T) {
+	d, _ := mixDerivs(t)
+	x := []float64{0.3, -0.4, 0.2}
+	u := []float64{0.5, -1, 0.25}
+	v := []float64{-0.3, 0.7, 1.1}
+	want := make([]float64, 3)
+	d.ContractReal(want, x, u, v, u)
+	errs := make(chan string, 8)
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			got := make([]float64, 3)
+			for range 20 {
+				d.ContractReal(got, x, u, v, u)
+				for i := range got {
+					if got[i] != want[i] {
+						errs <- "differs"
+						done <- true
+						return
+					}
+				}
+			}
+			done <- true
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
