@@ -138,4 +138,20 @@ var gallery = []*Figure{
 			"ends below it. The numbers are listed under the figure.",
 		make: eosFigure,
 	},
+	{
+		Name:  "bea-truncation",
+		Title: "Backward error analysis to order h⁸: distance to GD against the truncation order K",
+		Caption: "The flows bea:K (the modified equation of GD keeping h⁰ … h^K, exact coefficients from package " +
+			"bseries) on log cosh θ (top) and θ⁴/4 + θ²/2 (bottom) from θ₀ = 0.5 at h = 0.2, 0.4 and 0.8 " +
+			"(colours). Left: distance to GD after one step; right: after five steps. Dashed: the principal " +
+			"flow (PF, the chain trees summed to all orders) at the same h; dotted: PF + non-principal. At " +
+			"h = 0.2 each added order lowers the one-step distance by a factor between 2 and 19 on log cosh " +
+			"(7.1e-3 at K = 0, 9.1e-10 at K = 8) and by about 3 on the quartic. At h = 0.4 on log cosh the " +
+			"one-step distance stalls between K = 5 and K = 7 (3.4e-6, 2.0e-6, 1.6e-6), a sign that the series " +
+			"is asymptotic; at h = 0.8 the gain per order drops to factors of 1.1 to 2.3, and after five steps " +
+			"the PF (1.7e-5) is closer to GD than bea:8 (3.8e-5) on log cosh. On the quartic at h = 0.8 " +
+			"(hλ = 1.4 at θ₀) the PF is complex and ends far from GD (distance 1.3 after one step) while bea:K " +
+			"keeps improving slowly.",
+		make: bseriesFigure,
+	},
 }

@@ -31,6 +31,7 @@
 //	igr     θ' = −g − (h/2)Hg                              O(h³)
 //	bea3    igr − h²(⅓H²g + (1/12)D³E[g,g])                O(h⁴)
 //	bea4    bea3 − h³(¼H³g + (1/12)H·D³E[g,g] + (1/12)D³E[g,Hg])   O(h⁵)
+//	bea:K   Σ_{|t| ≤ K+1} h^(|t|−1) ω(t)/σ(t) F(t), K ≤ 8               O(h^(K+2))
 //	pf      θ' = φ(hH)g, φ(z) = log(1 − z)/z               O(h³), exact on quadratics
 //	pf+np   θ' = φ(hH)g − (h²/12)D³E[g,g]                  O(h⁴)
 //	pf-re   Re φ(hH)g (a diagnostic, not from the paper)
@@ -42,6 +43,12 @@
 // of Barrett and Dherin (ICLR 2021). They use gradients, Hessian-vector
 // products and D³E only, so they scale to large problems, and they do not
 // allocate per evaluation.
+//
+// bea:K (NewBEAK) keeps every term up to h^K, from the exact B-series
+// coefficients ω of package bseries; K is the highest power of h kept, so
+// bea:0, bea:1, bea:2 and bea:3 are ngf, igr, bea3 and bea4 (the old names
+// stay as aliases). For K ≥ 4 it needs derivatives beyond D³E, which
+// problems.DerivsOf provides for generic problems (docs/bseries.md).
 //
 // The principal flow (PF, NewPF, NewPFNP, NewPFRe) sums all the principal
 // terms h^p H^p g of the expansion. For hλ > 1 it is complex; its

@@ -446,27 +446,3 @@ func (t *Tableau) exact() *exactTableau {
 	}
 	return t.exactFn()
 }
-
-// Exact returns copies of the coefficients A, b and c as exact rationals
-// for the built-in tableaus (decimal literals read exactly as published;
-// coefficients in Q(√6) with √6 rounded to 200 bits); ok is false for user
-// tableaus, whose float64 coefficients are exact binary rationals anyway
-// (big.Rat.SetFloat64). The rationals are parsed on the first call.
-func (t *Tableau) Exact() (a [][]*big.Rat, b, c []*big.Rat, ok bool) {
-	x := t.exact()
-	if x == nil {
-		return nil, nil, nil, false
-	}
-	cp := func(v []*big.Rat) []*big.Rat {
-		out := make([]*big.Rat, len(v))
-		for i, r := range v {
-			out[i] = new(big.Rat).Set(r)
-		}
-		return out
-	}
-	a = make([][]*big.Rat, len(x.a))
-	for i, row := range x.a {
-		a[i] = cp(row)
-	}
-	return a, cp(x.b), cp(x.c), true
-}

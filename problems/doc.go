@@ -51,5 +51,10 @@
 // gonum's hyper-dual numbers (Hyper) for gradients, Hessians and HVPs in
 // float64, and complex triple-dual numbers (Jet) for D³E[u,v] and for every
 // complex derivative. ComplexStepGrad gives the complex-step gradient.
-// See Generic for which route is exact for which derivative.
+// See Generic for which route is exact for which derivative. With the
+// optional Taylor instantiation the Problem also gets Derivs: derivative
+// contractions D^(k+1)E[v1,…,vk, ·] of any order (k ≤ 12) in float64 and
+// complex128, by taped univariate Taylor arithmetic and one reverse sweep;
+// DerivsOf also knows generic twins of the low-dimensional catalogue
+// problems.
 package problems

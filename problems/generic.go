@@ -58,6 +58,10 @@ type Generic struct {
 	Complex func(x []Complex) Complex
 	Hyper   func(x []Hyper) Hyper
 	Jet     func(x []Jet) Jet
+	// Taylor, optional, is the instantiation with Taylor numbers; when
+	// set, the Problem's Derivs gives derivative contractions of any
+	// order (see Derivs).
+	Taylor func(x []Taylor) Taylor
 }
 
 // asReal reinterprets a []float64 as []Real (identical layout).
@@ -255,6 +259,9 @@ func FromGeneric(g Generic) (*Problem, error) {
 	}
 	if g.Holomorphic {
 		p.Complex = &cplx
+	}
+	if g.Taylor != nil {
+		p.Derivs, _ = NewDerivs(n, g.Taylor) // n ≥ 1 and Taylor non-nil: no error
 	}
 	return p, nil
 }

@@ -108,6 +108,11 @@ type Problem struct {
 	// Complex is the holomorphic extension, nil when the loss is not
 	// holomorphic. Use ComplexFuncs to get it with an error.
 	Complex *Funcs[complex128]
+	// Derivs, optional, gives derivative contractions of any order (set by
+	// FromGeneric when the Generic has the Taylor instantiation); nil
+	// otherwise. Use DerivsOf, which also knows generic twins of catalogue
+	// problems.
+	Derivs *Derivs
 	// ConstantHessian is true for quadratics: ∇²E does not depend on x
 	// and D³E ≡ 0.
 	ConstantHessian bool

@@ -106,6 +106,7 @@ func TestUsage(t *testing.T) {
 		"verify":     {"-run", "-json"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
+		"bseries":    {"-method", "-order", "-format"},
 	}
 	if len(flags) != len(commands) {
 		t.Errorf("%d subcommands registered, %d checked", len(commands), len(flags))
