@@ -335,7 +335,7 @@ func (c *compiled) emit(n *node) int32 {
 }
 
 func (p *parser) peek() token { return p.toks[p.pos] }
-func (p *parser) next() token  { t := p.toks[p.pos]; p.pos++; return t }
+func (p *parser) next() token { t := p.toks[p.pos]; p.pos++; return t }
 func (p *parser) isOp(s string) bool {
 	t := p.toks[p.pos]
 	return t.kind == 'o' && t.text == s
