@@ -78,9 +78,9 @@ type RateOutcome struct {
 	// Period is the cycle length: 1 for the converging outcomes, ≥ 2 for
 	// periodic, 0 for chaotic and diverge.
 	Period int
-	// Settled is false when the tail never passed the period test with
-	// PeriodTol: the outcome then comes from the looser checks described
-	// at Sweep.
+	// Settled is false when the tail neither passed the period test with
+	// PeriodTol nor had a positive Lyapunov exponent: the outcome then
+	// comes from the looser checks described at Sweep.
 	Settled bool
 	// Final is the last iterate (the last finite one for diverge) and
 	// Cycle the last Period iterates of a periodic run.
@@ -241,7 +241,7 @@ func sweepOne(ctx context.Context, p *problems.Problem, x0 []float64, h float64,
 		r.Period = 1
 		r.Evidence = fmt.Sprintf("the last %d iterates agree to %.0e relative", len(tail), set.PeriodTol)
 	case r.Lyapunov > 0:
-		r.Outcome = OutcomeChaotic
+		r.Outcome, r.Settled = OutcomeChaotic, true
 		r.Evidence = fmt.Sprintf("no period ≤ %d over the last %d iterates and Lyapunov exponent %.3g > 0", set.MaxPeriod, len(tail), r.Lyapunov)
 	}
 	start := r.Final
