@@ -168,4 +168,3 @@ func fmtVec(x []float64) string {
 	}
 	return "(" + strings.Join(s, ", ") + ")"
 }
-
