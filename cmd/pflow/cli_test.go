@@ -43,7 +43,7 @@ func TestJSONContracts(t *testing.T) {
 		{"trajectory", []string{"trajectory", "-problem", "quadratic2d", "-flow", "pf", "-lr", "1.05", "-steps", "3"},
 			sorted("problem", "flow", "lr", "steps", "method", "points", "max_error", "nfev"), "points", sorted("n", "t", "theta_re", "theta_im", "gd", "error")},
 		{"verify", []string{"verify", "-json", "-run", "^pf-exact/quadratic2d"},
-			sorted("cases", "passed", "failed"), "cases", sorted("name", "problem", "flow", "check", "value", "threshold", "pass")},
+			sorted("cases", "passed", "failed"), "cases", sorted("name", "problem", "flow", "check", "value", "threshold", "pass", "detail")},
 		{"stability", []string{"stability", "-problem", "quadratic2d", "-lr", "0.5", "-json"},
 			sorted("problem", "lr", "theta", "edge", "sharpness", "directions"), "directions", sorted("lambda", "h_lambda", "sc_re", "sc_im", "regime", "grad_proj")},
 	}
@@ -103,7 +103,7 @@ func TestUsage(t *testing.T) {
 	flags := map[string][]string{
 		"bench":      {"-problem", "-method", "-rtol", "-atol", "-steps", "-h0", "-format", "-reps"},
 		"trajectory": {"-problem", "-flow", "-lr", "-steps", "-x0", "-method", "-rtol", "-atol", "-maxsteps", "-format"},
-		"verify":     {"-run", "-json"},
+		"verify":     {"-run", "-json", "-v"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
 		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
