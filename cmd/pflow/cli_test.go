@@ -45,7 +45,8 @@ func TestJSONContracts(t *testing.T) {
 		{"verify", []string{"verify", "-json", "-run", "^pf-exact/quadratic2d"},
 			sorted("cases", "passed", "failed"), "cases", sorted("name", "problem", "flow", "check", "value", "threshold", "pass", "detail")},
 		{"stability", []string{"stability", "-problem", "quadratic2d", "-lr", "0.5", "-json"},
-			sorted("problem", "lr", "theta", "edge", "sharpness", "directions"), "directions", sorted("lambda", "h_lambda", "sc_re", "sc_im", "regime", "grad_proj")},
+			sorted("problem", "lr", "theta", "edge", "sharpness", "directions", "loss", "grad_norm", "dedt_re", "dedt_im", "unstable", "complete"),
+			"directions", sorted("lambda", "h_lambda", "sc_re", "sc_im", "regime", "grad_proj", "growth_gd", "dedt_re", "dedt_im")},
 	}
 	for _, c := range cases {
 		code, out, errOut := runCmd(c.args...)
