@@ -170,7 +170,7 @@ func TestHostileInput(t *testing.T) {
 		{[]string{"stability", "-problem", "quadratic2d", "-lr", "0.5", "-x0", "1e308,1e308"}, 2, "not finite"},
 		// Lanczos for every eigenpair of the MLP does not converge: exit 1 (was 2), with a hint.
 		{[]string{"stability", "-problem", "mlp:n=16,in=10,hidden=60,out=3", "-lr", "1", "-top", "1000"}, 1, "-top"},
-		{[]string{"figures", "-only", "nope"}, 2, "-out"},
+		{[]string{"figures", "-only", "nope"}, 2, "unknown figure"},
 		{[]string{"figures", "-out", "/dev/null/x", "-only", "nope"}, 2, "unknown figure"},
 		{[]string{"bench", "-steps", "0"}, 2, "-steps"},
 		{[]string{"bench", "-problem", "gradflow_d1000", "-method", "rk4", "-steps", "100000000"}, 2, "budget"},
