@@ -218,7 +218,7 @@ func sweepOne(ctx context.Context, p *problems.Problem, x0 []float64, h float64,
 		p.Real.Grad(g, x)
 		copy(prev, x)
 		linalg.Axpy(x, -h, g)
-		if !linalg.AllFinite(g) || !linalg.AllFinite(x) || linalg.Norm2(x) > bound || math.IsInf(p.Real.Func(x), 0) || math.IsNaN(p.Real.Func(x)) {
+		if !linalg.AllFinite(g) || !linalg.AllFinite(x) || linalg.Norm2(x) > bound || !isFinite(p.Real.Func(x)) {
 			r.Outcome, r.DivergedAt, r.Lyapunov = OutcomeDiverge, k+1, math.Inf(1)
 			r.Final = prev
 			r.Evidence = fmt.Sprintf("at step %d the iterate left ‖θ‖ ≤ %.3g or the loss or gradient became non-finite", k+1, bound)
@@ -457,6 +457,8 @@ func escaping(tail [][]float64) bool {
 	}
 	return true
 }
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func centroid(c [][]float64) []float64 {
 	out := make([]float64, len(c[0]))
