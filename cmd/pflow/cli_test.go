@@ -178,6 +178,12 @@ func TestHostileInput(t *testing.T) {
 		// A fixed-step run that overflows: the row stays, NaN with the reason.
 		{[]string{"bench", "-problem", "vanderpol", "-method", "rk4", "-steps", "10", "-reps", "1"}, 0, "non-finite"},
 		{[]string{"verify", "-run", "("}, 2, "malformed -run"},
+		// Expressions: bounded depth, the column of an error, -x0 required.
+		{[]string{"sweep", "-problem", "expr:" + strings.Repeat("(", 200) + "x" + strings.Repeat(")", 200), "-x0", "1", "-lr", "0.1"}, 2, "deeper than 64"},
+		{[]string{"trajectory", "-problem", "expr:x^2 + ;", "-x0", "1", "-flow", "pf", "-lr", "0.1", "-steps", "2"}, 2, "column 7"},
+		{[]string{"sweep", "-problem", "expr:x^2+y^2", "-lr", "0.1"}, 2, "-x0"},
+		// Divergence in a sweep is an outcome, not an error; no NaN printed.
+		{[]string{"sweep", "-problem", "expr:x^4", "-x0", "1", "-lr", "0.1,10", "-steps", "100"}, 0, ""},
 	} {
 		code, out, errOut := runCmd(c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {

@@ -138,14 +138,18 @@ func defineSweep(fs *flag.FlagSet) func(c *cli) int {
 // verbose, the evidence and the stationary point under each row.
 func writeSweepTable(w io.Writer, res *stability.SweepResult, verbose bool) {
 	fmt.Fprintf(w, "problem %s   x0 %s   %d steps per rate\n", res.Problem, fmtVec(res.X0), res.Steps)
-	fmt.Fprintln(w, "distance: final iterate to the nearest stationary point; hλ_max, regime, edge 2/λ_max: at that point")
+	fmt.Fprintln(w, "distance: final iterate to the nearest stationary point (- if none or diverged); hλ_max, regime, edge 2/λ_max there")
 	fmt.Fprintf(w, "%-10s %-18s %6s %10s %10s %8s %-22s %9s\n", "lr", "outcome", "period", "distance", "lyapunov", "hλ_max", "regime", "edge")
 	for _, r := range res.Rates {
 		out := string(r.Outcome)
 		if !r.Settled {
 			out += "?"
 		}
-		fmt.Fprintf(w, "%-10.6g %-18s %6d %10.3g %10.3g %8.4g %-22s %9.4g\n", r.H, out, r.Period, r.Distance, r.Lyapunov, r.HLambdaMax, r.Regime, r.Edge)
+		dist := "-" // no stationary point found, or the run diverged
+		if !math.IsNaN(r.Distance) {
+			dist = fmt.Sprintf("%.3g", r.Distance)
+		}
+		fmt.Fprintf(w, "%-10.6g %-18s %6d %10s %10.3g %8.4g %-22s %9.4g\n", r.H, out, r.Period, dist, r.Lyapunov, r.HLambdaMax, r.Regime, r.Edge)
 		if verbose {
 			fmt.Fprintf(w, "    %s\n", r.Evidence)
 			if r.Stationary != nil {
