@@ -145,6 +145,28 @@ func TestSweepUnbounded(t *testing.T) {
 	}
 }
 
+// TestSweepDegenerate: on E = x⁴ (E″ = 0 at the minimum) GD from 1 with
+// h = 0.1 creeps in like n^(−1/2); the run does not settle in 100 steps
+// but is read as converging, Newton (linear at a degenerate point) finds
+// the minimum within 1e-10, and the distance is |x₁₀₀| from the same
+// recursion x ← x − 0.4x³ computed here.
+func TestSweepDegenerate(t *testing.T) {
+	p, _ := problems.Parse("x^4")
+	res, err := Sweep(context.Background(), p, []float64{1}, []float64{0.1}, 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := 1.0
+	for range 100 {
+		x -= 0.1 * 4 * x * x * x
+	}
+	r := res.Rates[0]
+	if r.Outcome != OutcomeConverge || r.Settled || r.Stationary == nil || math.Abs(r.Stationary[0]) > 1e-10 ||
+		math.Abs(r.Distance-math.Abs(x)) > 1e-10 {
+		t.Errorf("x⁴: %s settled %v stationary %v distance %g (want %g): %s", r.Outcome, r.Settled, r.Stationary, r.Distance, math.Abs(x), r.Evidence)
+	}
+}
+
 func TestSweepBadInput(t *testing.T) {
 	p, _ := problems.Parse("x^2+y^2")
 	ctx := context.Background()
