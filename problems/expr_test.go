@@ -372,3 +372,39 @@ func BenchmarkExprGrad(b *testing.B) {
 		}
 	})
 }
+
+// TestExprConcurrent: the Funcs of one parsed problem are safe for
+// concurrent use (pooled register files), with the same results as
+// serial calls (run with -race).
+func TestExprConcurrent(t *testing.T) {
+	p, err := Parse("log1p(x^2) * cosh(y) + softplus(x*y)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([][]float64, 8)
+	for k := range want {
+		want[k] = make([]float64, 2)
+		p.Real.Grad(want[k], []float64{0.1 * float64(k), 0.3})
+	}
+	done := make(chan string, 4)
+	for range 4 {
+		go func() {
+			g := make([]float64, 2)
+			for it := range 200 {
+				k := it % 8
+				p.Real.Grad(g, []float64{0.1 * float64(k), 0.3})
+				if g[0] != want[k][0] || g[1] != want[k][1] {
+					done <- "mismatch"
+					return
+				}
+				p.Complex.Func([]complex128{complex(0.1*float64(k), 0.1), 0.3})
+			}
+			done <- ""
+		}()
+	}
+	for range 4 {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
