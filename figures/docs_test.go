@@ -95,8 +95,8 @@ const docsHead = `# Figure gallery
 The figures below are drawn by package figures (gonum.org/v1/plot) from the data that
 packages modified, verify and stability return, and are reproduced on a fresh clone with
 
-    go run ./cmd/pflow figures -out figs              # all eleven, about 6 s on 2 cores
-    go run ./cmd/pflow figures -out figs -only saddle # one (comma-separated names allowed)
+    go run ./cmd/pflow figures                        # all eleven into ./pflow-figures, about 6 s on 2 cores
+    go run ./cmd/pflow figures -out figs -only saddle # one, into ./figs (comma-separated names allowed)
 
 Each figure NAME is written as NAME.png (100 dpi), NAME.svg and NAME.csv, with one line of
 progress per figure on stderr (and the measured numbers listed under each figure here). The
@@ -122,5 +122,17 @@ the numbers without drawing anything.
 To regenerate this page and the PNG files in docs/figures/ after a change:
 
     go test ./figures -run TestDocs -figures.update
+
+
+## Your own run
+
+` + "`" + `pflow trajectory -problem P -x0 … -flow ngf,igr,pf -lr H -steps N -plot out.png` + "`" + ` (or ` + "`" + `.svg` + "`" + `) draws
+any run the way the gallery does (figures.RunFigure, or ` + "`" + `(*figures.Trajectories).Figure` + "`" + ` on data
+from figures.NewTrajectories): loss contours with the GD iterates and the real parts of the flows
+for a 2-D problem (θ₁ against the step otherwise), each flow's distance to GD at t = nh, and, when a
+flow leaves ℝ^D (the PF where hλ > 1), its real and imaginary parts against the step. The bytes are
+deterministic (the level sets are traced in grid order: gonum's contour plotter emits its paths in
+map order). A loss without a complex extension (an expression with abs) is drawn from the flows in
+float64 at t = nh only.
 
 `

@@ -98,7 +98,7 @@ func (d *Derivs) addCoefGrad(wk *derivWork, x, u []complex128, deg int, w comple
 		if deg > 0 {
 			v[1] = u[j]
 		}
-		tp.nodes = append(tp.nodes, tapeNode{op: opLeaf, a: -1, b: -1, val: v})
+		tp.nodes = append(tp.nodes, tapeNode{op: tapeOpLeaf, a: -1, b: -1, val: v})
 		wk.x[j] = Taylor{N: deg, C: v, tp: tp, id: int32(j)}
 	}
 	res := d.loss(wk.x)

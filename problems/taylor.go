@@ -33,14 +33,14 @@ type series = [MaxTaylorDegree + 1]complex128
 
 // Operations recorded on a tape.
 const (
-	opLeaf uint8 = iota
-	opAdd
-	opSub
-	opNeg
-	opScale // aux[0] = c
-	opMul
-	opDiv   // aux = 1/b
-	opUnary // aux = f′(a(t))
+	tapeOpLeaf uint8 = iota
+	tapeOpAdd
+	tapeOpSub
+	tapeOpNeg
+	tapeOpScale // aux[0] = c
+	tapeOpMul
+	tapeOpDiv   // aux = 1/b
+	tapeOpUnary // aux = f′(a(t))
 )
 
 type tapeNode struct {
@@ -64,7 +64,7 @@ func (tp *tape) node(x Taylor) int32 {
 	if x.tp != nil {
 		panic("problems: Taylor numbers from two evaluations mixed")
 	}
-	tp.nodes = append(tp.nodes, tapeNode{op: opLeaf, a: -1, b: -1, val: x.C})
+	tp.nodes = append(tp.nodes, tapeNode{op: tapeOpLeaf, a: -1, b: -1, val: x.C})
 	return int32(len(tp.nodes) - 1)
 }
 
@@ -103,7 +103,7 @@ func (x Taylor) Add(y Taylor) Taylor {
 	for k := 0; k <= z.N; k++ {
 		z.C[k] += y.C[k]
 	}
-	return record(opAdd, x, y, true, z, nil)
+	return record(tapeOpAdd, x, y, true, z, nil)
 }
 
 // Sub returns x − y.
@@ -112,7 +112,7 @@ func (x Taylor) Sub(y Taylor) Taylor {
 	for k := 0; k <= z.N; k++ {
 		z.C[k] -= y.C[k]
 	}
-	return record(opSub, x, y, true, z, nil)
+	return record(tapeOpSub, x, y, true, z, nil)
 }
 
 // Mul returns x·y (Cauchy product).
@@ -125,7 +125,7 @@ func (x Taylor) Mul(y Taylor) Taylor {
 		}
 		z.C[k] = s
 	}
-	return record(opMul, x, y, true, z, nil)
+	return record(tapeOpMul, x, y, true, z, nil)
 }
 
 // recip writes 1/y into r: r_k = −(Σ_{j=1..k} y_j r_{k−j})/y_0.
@@ -157,7 +157,7 @@ func (x Taylor) Div(y Taylor) Taylor {
 	}
 	var r series
 	recip(&r, &y.C, z.N)
-	return record(opDiv, x, y, true, z, &r)
+	return record(tapeOpDiv, x, y, true, z, &r)
 }
 
 // Neg returns −x.
@@ -166,7 +166,7 @@ func (x Taylor) Neg() Taylor {
 	for k := 0; k <= x.N; k++ {
 		z.C[k] = -x.C[k]
 	}
-	return record(opNeg, x, x, false, z, nil)
+	return record(tapeOpNeg, x, x, false, z, nil)
 }
 
 // Scale returns c·x.
@@ -176,14 +176,14 @@ func (x Taylor) Scale(c float64) Taylor {
 	for k := 0; k <= x.N; k++ {
 		z.C[k] = cc * x.C[k]
 	}
-	return record(opScale, x, x, false, z, &series{cc})
+	return record(tapeOpScale, x, x, false, z, &series{cc})
 }
 
 // AddConst returns x + c.
 func (x Taylor) AddConst(c float64) Taylor {
 	z := Taylor{N: x.N, C: x.C}
 	z.C[0] += complex(c, 0)
-	return record(opScale, x, x, false, z, &series{1})
+	return record(tapeOpScale, x, x, false, z, &series{1})
 }
 
 // Const returns the constant c (degree 0, no tape).
@@ -191,7 +191,7 @@ func (Taylor) Const(c float64) Taylor { return Taylor{C: series{complex(c, 0)}} 
 
 // unary records z = f(x) with f′(x(t)) = d.
 func unary(x, z Taylor, d *series) Taylor {
-	return record(opUnary, x, x, false, z, d)
+	return record(tapeOpUnary, x, x, false, z, d)
 }
 
 // Exp returns eˣ: z_k = (1/k) Σ_{j=1..k} j x_j z_{k−j}.
@@ -343,32 +343,32 @@ func (tp *tape) sweep(adj []series) {
 		nd := &tp.nodes[i]
 		z := &adj[i]
 		switch nd.op {
-		case opLeaf:
+		case tapeOpLeaf:
 			continue
-		case opAdd, opSub:
+		case tapeOpAdd, tapeOpSub:
 			a, b := &adj[nd.a], &adj[nd.b]
 			sb := complex(1, 0)
-			if nd.op == opSub {
+			if nd.op == tapeOpSub {
 				sb = -1
 			}
 			for k := 0; k <= n; k++ {
 				a[k] += z[k]
 				b[k] += sb * z[k]
 			}
-		case opNeg:
+		case tapeOpNeg:
 			a := &adj[nd.a]
 			for k := 0; k <= n; k++ {
 				a[k] -= z[k]
 			}
-		case opScale:
+		case tapeOpScale:
 			a, c := &adj[nd.a], nd.aux[0]
 			for k := 0; k <= n; k++ {
 				a[k] += c * z[k]
 			}
-		case opMul:
+		case tapeOpMul:
 			addT(&adj[nd.a], &tp.nodes[nd.b].val, z, n, 1)
 			addT(&adj[nd.b], &tp.nodes[nd.a].val, z, n, 1)
-		case opDiv:
+		case tapeOpDiv:
 			var q series
 			addT(&q, &nd.aux, z, n, 1) // q = Tᵀ(1/b) z̄
 			a := &adj[nd.a]
@@ -376,7 +376,7 @@ func (tp *tape) sweep(adj []series) {
 				a[k] += q[k]
 			}
 			addT(&adj[nd.b], &nd.val, &q, n, -1) // ∂z/∂b = −z/b
-		case opUnary:
+		case tapeOpUnary:
 			addT(&adj[nd.a], &nd.aux, z, n, 1)
 		}
 	}

@@ -43,9 +43,10 @@ func TestJSONContracts(t *testing.T) {
 		{"trajectory", []string{"trajectory", "-problem", "quadratic2d", "-flow", "pf", "-lr", "1.05", "-steps", "3"},
 			sorted("problem", "flow", "lr", "steps", "method", "points", "max_error", "nfev"), "points", sorted("n", "t", "theta_re", "theta_im", "gd", "error")},
 		{"verify", []string{"verify", "-json", "-run", "^pf-exact/quadratic2d"},
-			sorted("cases", "passed", "failed"), "cases", sorted("name", "problem", "flow", "check", "value", "threshold", "pass")},
+			sorted("cases", "passed", "failed"), "cases", sorted("name", "problem", "flow", "check", "value", "threshold", "pass", "detail")},
 		{"stability", []string{"stability", "-problem", "quadratic2d", "-lr", "0.5", "-json"},
-			sorted("problem", "lr", "theta", "edge", "sharpness", "directions"), "directions", sorted("lambda", "h_lambda", "sc_re", "sc_im", "regime", "grad_proj")},
+			sorted("problem", "lr", "theta", "edge", "sharpness", "directions", "loss", "grad_norm", "dedt_re", "dedt_im", "unstable", "complete"),
+			"directions", sorted("lambda", "h_lambda", "sc_re", "sc_im", "regime", "grad_proj", "growth_gd", "dedt_re", "dedt_im")},
 	}
 	for _, c := range cases {
 		code, out, errOut := runCmd(c.args...)
@@ -103,16 +104,21 @@ func TestUsage(t *testing.T) {
 	flags := map[string][]string{
 		"bench":      {"-problem", "-method", "-rtol", "-atol", "-steps", "-h0", "-format", "-reps"},
 		"trajectory": {"-problem", "-flow", "-lr", "-steps", "-x0", "-method", "-rtol", "-atol", "-maxsteps", "-format"},
-		"verify":     {"-run", "-json"},
+		"verify":     {"-run", "-json", "-v"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
 		"bseries":    {"-method", "-order", "-format"},
+		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
 	}
+	if n := strings.Count(errOut, "\n"); n > 25 {
+		t.Errorf("bare pflow prints %d lines, want ≤ 25", n)
+	}
+	_, all, _ := runCmd("help", "all")
 	if len(flags) != len(commands) {
 		t.Errorf("%d subcommands registered, %d checked", len(commands), len(flags))
 	}
 	for name, fl := range flags {
-		if !strings.Contains(errOut, "usage: pflow "+name+" ") {
+		if !strings.Contains(errOut, "  "+name+" ") || !strings.Contains(all, "usage: pflow "+name+" ") {
 			t.Errorf("usage misses %s", name)
 		}
 		for _, args := range [][]string{{"help", name}, {name, "-h"}, {name, "-help"}} {
@@ -121,10 +127,10 @@ func TestUsage(t *testing.T) {
 				t.Errorf("%v: exit %d\n%s", args, code, out)
 			}
 			for _, f := range fl {
-				if !strings.Contains(out, "  "+f+" ") && !strings.Contains(out, "  "+f+"\n") {
+				if !strings.Contains(out, "  "+f+" ") && !strings.Contains(out, "  "+f+"\n") && !strings.Contains(out, "  "+f+"\t") {
 					t.Errorf("%v: flag %s not listed\n%s", args, f, out)
 				}
-				if !strings.Contains(errOut, "  "+f) {
+				if !strings.Contains(all, "  "+f) {
 					t.Errorf("usage misses %s %s", name, f)
 				}
 			}
@@ -165,7 +171,7 @@ func TestHostileInput(t *testing.T) {
 		{[]string{"stability", "-problem", "quadratic2d", "-lr", "0.5", "-x0", "1e308,1e308"}, 2, "not finite"},
 		// Lanczos for every eigenpair of the MLP does not converge: exit 1 (was 2), with a hint.
 		{[]string{"stability", "-problem", "mlp:n=16,in=10,hidden=60,out=3", "-lr", "1", "-top", "1000"}, 1, "-top"},
-		{[]string{"figures", "-only", "nope"}, 2, "-out"},
+		{[]string{"figures", "-only", "nope"}, 2, "unknown figure"},
 		{[]string{"figures", "-out", "/dev/null/x", "-only", "nope"}, 2, "unknown figure"},
 		{[]string{"bench", "-steps", "0"}, 2, "-steps"},
 		{[]string{"bench", "-problem", "gradflow_d1000", "-method", "rk4", "-steps", "100000000"}, 2, "budget"},
@@ -173,6 +179,12 @@ func TestHostileInput(t *testing.T) {
 		// A fixed-step run that overflows: the row stays, NaN with the reason.
 		{[]string{"bench", "-problem", "vanderpol", "-method", "rk4", "-steps", "10", "-reps", "1"}, 0, "non-finite"},
 		{[]string{"verify", "-run", "("}, 2, "malformed -run"},
+		// Expressions: bounded depth, the column of an error, -x0 required.
+		{[]string{"sweep", "-problem", "expr:" + strings.Repeat("(", 200) + "x" + strings.Repeat(")", 200), "-x0", "1", "-lr", "0.1"}, 2, "deeper than 64"},
+		{[]string{"trajectory", "-problem", "expr:x^2 + ;", "-x0", "1", "-flow", "pf", "-lr", "0.1", "-steps", "2"}, 2, "column 7"},
+		{[]string{"sweep", "-problem", "expr:x^2+y^2", "-lr", "0.1"}, 2, "-x0"},
+		// Divergence in a sweep is an outcome, not an error; no NaN printed.
+		{[]string{"sweep", "-problem", "expr:x^4", "-x0", "1", "-lr", "0.1,10", "-steps", "100"}, 0, ""},
 	} {
 		code, out, errOut := runCmd(c.args...)
 		if code != c.code || !strings.Contains(errOut, c.want) {
