@@ -209,8 +209,9 @@ func clip(s string, n int) string {
 // catalogueInt matches a catalogue parameter "key=123".
 var catalogueInt = regexp.MustCompile(`^\s*(\w+)\s*=\s*([+-]?\d+)\s*$`)
 
-// resolveProblem builds the problem of spec through the CLI's resolver
-// (loadProblem), after checking the server's size limits: the spec's
+// resolveProblem builds the problem of spec through the resolver of the
+// CLI's loadProblem (problems.ByName, which takes catalogue specs and
+// "expr:…" expressions), after checking the server's size limits: the spec's
 // length and, for catalogue specs, integer parameters (sizes) at most
 // serveMaxParam, so that no request makes the server allocate a huge
 // problem; then the dimension.
@@ -234,7 +235,7 @@ func resolveProblem(spec string) (*problems.Problem, error) {
 			}
 		}
 	}
-	p, _, err := loadProblem(spec, nil)
+	p, err := problems.ByName(spec)
 	if err != nil {
 		return nil, &fieldError{"problem", "problem: " + oneLine(err.Error())}
 	}

@@ -109,7 +109,7 @@ function buildControls(catalogue) {
     l.firstChild.addEventListener("change", () => { state.flows = FLOWS.filter((g) => $("flow-" + g).checked); update(false); });
   }
   sel.addEventListener("change", () => { state.problem = sel.value; state.expr = ""; state.x0 = null; state.lr = null; update(true); });
-  $("expr").addEventListener("change", () => { state.expr = $("expr").value; state.x0 = null; state.lr = null; update(true); });
+  $("expr").addEventListener("change", () => { state.expr = $("expr").value; state.lr = null; update(true); });
   $("x0").addEventListener("change", () => { state.x0 = $("x0").value.split(",").map(Number); update(true); });
   $("lr").addEventListener("input", () => { state.lr = sliderToLr(+$("lr").value); $("lrnum").value = String(state.lr); });
   $("lr").addEventListener("change", () => { state.lr = sliderToLr(+$("lr").value); update(false); });
@@ -188,7 +188,8 @@ function windowFor() {
   for (let i = 0; i < d; i++) {
     const vs = pts.map((p) => p[i]);
     lo[i] = Math.min(...vs); hi[i] = Math.max(...vs);
-    const span = Math.max(hi[i] - lo[i], 0.5);
+    // Expressions come without stationary points: show ±1.5 around θ0.
+    const span = Math.max(hi[i] - lo[i], state.expr.trim() ? 2 : 0.5);
     const mid = (lo[i] + hi[i]) / 2;
     lo[i] = mid - 0.75 * span; hi[i] = mid + 0.75 * span;
   }
