@@ -190,7 +190,11 @@ func Names() []string {
 // defaults shown by Names. Unknown names and malformed or out-of-range
 // parameters return an error (wrapping ErrUnknownProblem or
 // ErrBadParameter) that lists the valid choices; ByName never panics.
+// A spec "expr:EXPRESSION" is compiled by Parse instead.
 func ByName(spec string) (*Problem, error) {
+	if e, ok := strings.CutPrefix(strings.TrimSpace(spec), ExprPrefix); ok {
+		return Parse(e)
+	}
 	name, rest, hasParams := strings.Cut(strings.TrimSpace(spec), ":")
 	e, ok := catalogue[name]
 	if !ok {

@@ -106,12 +106,17 @@ func TestUsage(t *testing.T) {
 		"verify":     {"-run", "-json"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
+		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
 	}
+	if n := strings.Count(errOut, "\n"); n > 25 {
+		t.Errorf("bare pflow prints %d lines, want ≤ 25", n)
+	}
+	_, all, _ := runCmd("help", "all")
 	if len(flags) != len(commands) {
 		t.Errorf("%d subcommands registered, %d checked", len(commands), len(flags))
 	}
 	for name, fl := range flags {
-		if !strings.Contains(errOut, "usage: pflow "+name+" ") {
+		if !strings.Contains(errOut, "  "+name+" ") || !strings.Contains(all, "usage: pflow "+name+" ") {
 			t.Errorf("usage misses %s", name)
 		}
 		for _, args := range [][]string{{"help", name}, {name, "-h"}, {name, "-help"}} {
@@ -120,10 +125,10 @@ func TestUsage(t *testing.T) {
 				t.Errorf("%v: exit %d\n%s", args, code, out)
 			}
 			for _, f := range fl {
-				if !strings.Contains(out, "  "+f+" ") && !strings.Contains(out, "  "+f+"\n") {
+				if !strings.Contains(out, "  "+f+" ") && !strings.Contains(out, "  "+f+"\n") && !strings.Contains(out, "  "+f+"\t") {
 					t.Errorf("%v: flag %s not listed\n%s", args, f, out)
 				}
-				if !strings.Contains(errOut, "  "+f) {
+				if !strings.Contains(all, "  "+f) {
 					t.Errorf("usage misses %s %s", name, f)
 				}
 			}

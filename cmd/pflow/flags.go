@@ -159,11 +159,15 @@ func choiceFlag(fs *flag.FlagSet, name, usage, def string, known ...string) *str
 }
 
 // loadProblem builds the problem spec names and its start point: x0 when
-// given (of the problem's dimension), else the problem's default.
+// given (of the problem's dimension), else the problem's default; an
+// expression problem ("expr:…") has no default and needs x0.
 func loadProblem(spec string, x0 []float64) (*problems.Problem, []float64, error) {
 	p, err := problems.ByName(spec)
 	if err != nil {
 		return nil, nil, err
+	}
+	if x0 == nil && strings.HasPrefix(strings.TrimSpace(spec), problems.ExprPrefix) {
+		return nil, nil, fmt.Errorf("%w: an expression problem needs its start point: give -x0 with %d components", problems.ErrBadParameter, p.Dim)
 	}
 	if x0 == nil {
 		return p, p.Start(), nil

@@ -3,7 +3,7 @@
 // Usage:
 //
 //	pflow <subcommand> [flags]
-//	pflow help [subcommand]
+//	pflow help [subcommand|all]
 //
 // Subcommands register themselves in the commands table, one file each
 // (bench.go for `pflow bench`); flags.go holds the parsing and output
@@ -47,14 +47,21 @@ func register(name string, c command) {
 
 func sortedNames() []string { return slices.Sorted(maps.Keys(commands)) }
 
-// usage lists every subcommand with its synopsis and flags.
+// usage lists the subcommands, one line each; `pflow help NAME` gives a
+// subcommand's flags and `pflow help all` every subcommand's.
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage: pflow <subcommand> [flags]")
-	fmt.Fprintln(w, "       pflow help [subcommand]")
 	fmt.Fprintln(w, "\nsubcommands:")
 	for _, n := range sortedNames() {
 		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
 	}
+	fmt.Fprintln(w, "\nrun 'pflow help <subcommand>' for its flags, 'pflow help all' for every subcommand's")
+	fmt.Fprintln(w, "problems: a catalogue name (deeplinear:k=3) or expr:EXPRESSION (e.g. 'expr:(x^2-1)^2+2*y^2' -x0 0.5,0.5)")
+}
+
+// usageAll prints usage and every subcommand's synopsis and flags.
+func usageAll(w io.Writer) {
+	usage(w)
 	for _, n := range sortedNames() {
 		fmt.Fprintln(w)
 		help(w, n)
@@ -78,6 +85,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && args[1] == "all" {
+			usageAll(stdout)
+			return 0
+		}
 		if len(args) > 1 {
 			if _, ok := commands[args[1]]; !ok {
 				fmt.Fprintf(stderr, "pflow: unknown subcommand %q (run 'pflow help')\n", args[1])

@@ -4,11 +4,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/pflow-go/pflow/figures"
 	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/problems"
@@ -18,7 +22,7 @@ import (
 func init() {
 	register("trajectory", command{
 		summary:  "a flow of GD next to the GD iterates, with the distance at every step (JSON or CSV)",
-		synopsis: "-problem P -flow F -lr H -steps N [-x0 a,b,…] [-method M] [-rtol R -atol A] [-maxsteps K] [-format json|csv]",
+		synopsis: "-problem P -flow F[,F…] -lr H -steps N [-x0 a,b,…] [-method M] [-rtol R -atol A] [-maxsteps K] [-format json|csv] [-plot FILE]",
 		define:   defineTrajectory,
 	})
 }
@@ -59,7 +63,7 @@ func trajFlowNames() []string {
 
 func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	problem := fs.String("problem", "", "problem spec for problems.ByName (required), e.g. quadratic2d, deeplinear:k=3")
-	flow := fs.String("flow", "", "flow (required): "+strings.Join(trajFlowNames(), ", "))
+	flow := fs.String("flow", "", "flow or comma-separated flows (required; several print a JSON array of documents, or CSV with a flow column): "+strings.Join(trajFlowNames(), ", "))
 	lr := positiveFlag(fs, "lr", "learning rate `H` > 0 (required)", 0)
 	steps := intFlag(fs, "steps", "number of GD steps `N` ≥ 1 (required)", 0, 1, trajMaxSteps)
 	x0 := vectorFlag(fs, "x0", "start point `a,b,…` (default: the problem's)")
@@ -68,6 +72,7 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	atol := positiveFlag(fs, "atol", fmt.Sprintf("absolute tolerance `A` (default %g)", verify.DefaultATol), 0)
 	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `K` (0: 20000 + 2000·N, at most 1e6); a run that needs more stops with what it computed", 0, 0, math.MaxInt32)
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
+	plot := fs.String("plot", "", "also draw the figure (contours for 2-D problems, GD iterates, the flows, imaginary parts, distances) to `FILE`.png or .svg")
 	return func(c *cli) int {
 		if *problem == "" {
 			return c.fail("-problem is required")
@@ -88,8 +93,20 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		if !m.Adaptive() {
 			return c.fail("method %q has no error estimator (adaptive methods: %s)", *method, strings.Join(adaptiveMethods(), ", "))
 		}
-		if !slices.Contains(trajFlowNames(), *flow) {
-			return c.fail("unknown flow %q (known: %s)", *flow, strings.Join(trajFlowNames(), ", "))
+		if *plot != "" {
+			if err := plotExt(*plot); err != nil {
+				return c.fail("%v", err)
+			}
+		}
+		flows := strings.Split(*flow, ",")
+		for i, f := range flows {
+			flows[i] = strings.TrimSpace(f)
+			if !slices.Contains(trajFlowNames(), flows[i]) {
+				return c.fail("unknown flow %q (known: %s)", flows[i], strings.Join(trajFlowNames(), ", "))
+			}
+			if slices.Contains(flows[:i], flows[i]) {
+				return c.fail("flow %q given twice", flows[i])
+			}
 		}
 		p, x, err := loadProblem(*problem, *x0)
 		if err != nil {
@@ -101,52 +118,90 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		if (*steps+1)*p.Dim > trajMaxNumbers {
 			return c.fail("%d steps of a %d-dimensional problem would print more than %d numbers per column", *steps, p.Dim, trajMaxNumbers)
 		}
-		set := &verify.Settings{Method: m, RTol: *rtol, ATol: *atol, MaxSteps: *maxSteps}
 		pr := newProgress(c.stderr, "pflow trajectory: ")
-		if *flow != verify.GD && p.Complex != nil {
-			set.Build = watchFlow(*flow, *steps, pr)
-		}
-		res, err := verify.Compare(watchProblem(p, pr), *flow, *lr, *steps, x, set)
-		if res == nil {
-			// Nothing was computed: the inputs were rejected.
-			return c.exitFor(err, verify.ErrInvalidInput, modified.ErrUnknownFlow, problems.ErrBadParameter)
+		var runs []trajRun
+		status := 0
+		for _, fl := range flows {
+			set := &verify.Settings{Method: m, RTol: *rtol, ATol: *atol, MaxSteps: *maxSteps}
+			if fl != verify.GD && p.Complex != nil {
+				set.Build = watchFlow(fl, *steps, pr)
+			}
+			res, err := verify.Compare(watchProblem(p, pr), fl, *lr, *steps, x, set)
+			if res == nil {
+				// Nothing was computed: the inputs were rejected.
+				return c.exitFor(err, verify.ErrInvalidInput, modified.ErrUnknownFlow, problems.ErrBadParameter)
+			}
+			runs = append(runs, trajRun{flow: fl, res: res, err: err})
 		}
 		var werr error
-		if *format == "json" {
-			werr = trajWriteJSON(c.stdout, trajToJSON(res, *flow), pr)
-		} else {
-			werr = trajWriteCSV(c, res)
+		switch {
+		case *format == "csv":
+			werr = trajWriteCSV(c, runs)
+		case len(runs) == 1:
+			werr = trajWriteJSON(c.stdout, trajToJSON(runs[0].res, runs[0].flow), pr)
+		default:
+			werr = trajWriteJSONArray(c.stdout, runs, pr)
 		}
 		if werr != nil {
 			c.warn("writing output: %v", werr)
 			return 1
 		}
-		if res.IntegratorCheckErr != nil {
-			c.warn("no integrator error estimate: %v", res.IntegratorCheckErr)
-		}
-		if res.IntegratorChecked && res.Method != "" {
-			c.warn("%s at rtol %g, atol %g; integrator error estimate %.2g (max error %.3g)", res.Method, res.RTol, res.ATol, res.IntegratorError, res.MaxError)
-		}
-		if res.IntegratorChecked && res.IntegratorError > 1e-8 && res.IntegratorError > 0.1*res.MaxError {
-			c.warn("the integrator error estimate %.2g is not small against the distances (max %.3g): the flow values are unreliable (tighten -rtol, or the flow is too stiff at this h)",
-				res.IntegratorError, res.MaxError)
-		}
-		for _, pt := range res.Points {
-			if math.IsNaN(pt.Error) || math.IsInf(pt.Error, 0) {
-				c.warn("the distance at step %d is %v (printed as null in JSON): the flow or GD overflowed", pt.N, pt.Error)
-				break
+		for _, r := range runs {
+			if trajReport(c, r, *steps, len(runs) > 1) {
+				status = 1
 			}
 		}
-		if err != nil {
-			hint := ""
-			if errors.Is(err, ode.ErrMaxSteps) {
-				hint = " (raise -maxsteps, loosen -rtol, or take fewer or smaller GD steps: a large h·λ makes the flow stiff)"
+		if *plot != "" {
+			if err := trajPlot(*plot, p, *lr, *steps, x, runs); err != nil {
+				c.warn("-plot: %v", err)
+				return 1
 			}
-			c.warn("stopped after %d of %d steps: %s%s", max(len(res.Points)-1, 0), *steps, oneLine(err.Error()), hint)
-			return 1
 		}
-		return 0
+		return status
 	}
+}
+
+// trajRun is one flow's comparison with GD.
+type trajRun struct {
+	flow string
+	res  *verify.Result
+	err  error
+}
+
+// trajReport prints the integrator and distance diagnostics of one run on
+// stderr (prefixed with the flow when several are run) and reports
+// whether the run stopped early.
+func trajReport(c *cli, r trajRun, steps int, prefix bool) bool {
+	res, err := r.res, r.err
+	pre := ""
+	if prefix {
+		pre = r.flow + ": "
+	}
+	if res.IntegratorCheckErr != nil {
+		c.warn("%sno integrator error estimate: %v", pre, res.IntegratorCheckErr)
+	}
+	if res.IntegratorChecked && res.Method != "" {
+		c.warn("%s%s at rtol %g, atol %g; integrator error estimate %.2g (max error %.3g)", pre, res.Method, res.RTol, res.ATol, res.IntegratorError, res.MaxError)
+	}
+	if res.IntegratorChecked && res.IntegratorError > 1e-8 && res.IntegratorError > 0.1*res.MaxError {
+		c.warn("%sthe integrator error estimate %.2g is not small against the distances (max %.3g): the flow values are unreliable (tighten -rtol, or the flow is too stiff at this h)",
+			pre, res.IntegratorError, res.MaxError)
+	}
+	for _, pt := range res.Points {
+		if math.IsNaN(pt.Error) || math.IsInf(pt.Error, 0) {
+			c.warn("%sthe distance at step %d is %v (printed as null in JSON): the flow or GD overflowed", pre, pt.N, pt.Error)
+			break
+		}
+	}
+	if err != nil {
+		hint := ""
+		if errors.Is(err, ode.ErrMaxSteps) {
+			hint = " (raise -maxsteps, loosen -rtol, or take fewer or smaller GD steps: a large h·λ makes the flow stiff)"
+		}
+		c.warn("%sstopped after %d of %d steps: %s%s", pre, max(len(res.Points)-1, 0), steps, oneLine(err.Error()), hint)
+		return true
+	}
+	return false
 }
 
 // watchFlow builds the named flow in complex128 as verify.Named does, with
@@ -201,32 +256,130 @@ func trajToJSON(r *verify.Result, flow string) trajOutput {
 	return out
 }
 
-func trajWriteCSV(c *cli, r *verify.Result) error {
+// trajWriteCSV writes one row per step; with several flows a first
+// column "flow" names the flow of each row.
+func trajWriteCSV(c *cli, runs []trajRun) error {
 	d := 0
-	if len(r.Points) > 0 {
-		d = len(r.Points[0].GD)
+	if len(runs[0].res.Points) > 0 {
+		d = len(runs[0].res.Points[0].GD)
 	}
+	multi := len(runs) > 1
 	head := []string{"n", "t"}
+	if multi {
+		head = []string{"flow", "n", "t"}
+	}
 	for _, pre := range []string{"theta_re", "theta_im", "gd"} {
 		for i := range d {
 			head = append(head, fmt.Sprintf("%s_%d", pre, i+1))
 		}
 	}
 	head = append(head, "error")
-	rows := make([][]string, len(r.Points))
-	for k, pt := range r.Points {
-		row := make([]string, 0, len(head))
-		row = append(row, strconv.Itoa(pt.N), fmtFloat(pt.T))
-		for _, z := range pt.Flow {
-			row = append(row, fmtFloat(real(z)))
+	var rows [][]string
+	for _, r := range runs {
+		for _, pt := range r.res.Points {
+			row := make([]string, 0, len(head))
+			if multi {
+				row = append(row, r.flow)
+			}
+			row = append(row, strconv.Itoa(pt.N), fmtFloat(pt.T))
+			for _, z := range pt.Flow {
+				row = append(row, fmtFloat(real(z)))
+			}
+			for _, z := range pt.Flow {
+				row = append(row, fmtFloat(imag(z)))
+			}
+			for _, v := range pt.GD {
+				row = append(row, fmtFloat(v))
+			}
+			rows = append(rows, append(row, fmtFloat(pt.Error)))
 		}
-		for _, z := range pt.Flow {
-			row = append(row, fmtFloat(imag(z)))
-		}
-		for _, v := range pt.GD {
-			row = append(row, fmtFloat(v))
-		}
-		rows[k] = append(row, fmtFloat(pt.Error))
 	}
 	return writeCSV(c.stdout, head, rows)
+}
+
+// trajWriteJSONArray writes the single-flow documents of several runs as
+// one JSON array.
+func trajWriteJSONArray(w io.Writer, runs []trajRun, pr *progress) error {
+	hw := &holdNewline{w: w}
+	if _, err := io.WriteString(w, "["); err != nil {
+		return err
+	}
+	for i, r := range runs {
+		if i > 0 {
+			hw.pending = false
+			if _, err := io.WriteString(w, ","); err != nil {
+				return err
+			}
+		}
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+		if err := trajWriteJSON(hw, trajToJSON(r.res, r.flow), pr); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "\n]\n")
+	return err
+}
+
+// holdNewline passes writes through but holds back a final newline until
+// more output follows, so documents can be joined with commas.
+type holdNewline struct {
+	w       io.Writer
+	pending bool
+}
+
+func (h *holdNewline) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if h.pending {
+		if _, err := h.w.Write([]byte{'\n'}); err != nil {
+			return 0, err
+		}
+		h.pending = false
+	}
+	if p[len(p)-1] == '\n' {
+		p, h.pending = p[:len(p)-1], true
+	}
+	if _, err := h.w.Write(p); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// trajPlot draws the runs to file, PNG or SVG by its extension (see
+// figures.RunFigure; the flows are integrated again, densely).
+func trajPlot(file string, p *problems.Problem, h float64, steps int, x0 []float64, runs []trajRun) error {
+	names := make([]string, len(runs))
+	for i, r := range runs {
+		names[i] = r.flow
+	}
+	res, err := figures.RunFigure(p, h, steps, x0, names)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if strings.HasSuffix(strings.ToLower(file), ".svg") {
+		err = res.WriteSVG(f)
+	} else {
+		err = res.WritePNG(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// plotExt checks the -plot file name: .png or .svg.
+func plotExt(file string) error {
+	switch strings.ToLower(filepath.Ext(file)) {
+	case ".png", ".svg":
+		return nil
+	}
+	return fmt.Errorf("-plot %q: the file name must end in .png or .svg", file)
 }
