@@ -66,6 +66,17 @@ type runContext interface {
 	runContext() context.Context
 }
 
+// runCtx returns the context of the run: the request's when `pflow serve`
+// runs the command (its stderr is a runContext), else
+// context.Background(). Commands whose library calls take a context pass
+// this one.
+func (c *cli) runCtx() context.Context {
+	if rc, ok := c.stderr.(runContext); ok {
+		return rc.runContext()
+	}
+	return context.Background()
+}
+
 // canceledRun is the panic value of a tick after the run's context is
 // done; only the server (serve.go) recovers it.
 type canceledRun struct{ err error }

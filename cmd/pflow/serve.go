@@ -49,6 +49,8 @@ const (
 	serveMaxSteps     = 10_000  // GD steps of trajectory and sweep
 	serveMaxNumbers   = 1000000 // (steps+1)·dimension of a trajectory
 	serveMaxIntegSt   = 200_000 // integrator step budget (-maxsteps)
+	serveMaxRates     = 1000    // learning rates of a sweep
+	serveMaxSweepWork = 1e8     // steps·rates·dimension of a sweep
 	serveMaxGrid      = 201     // landscape grid points per axis
 	serveDefaultGrid  = 101
 	serveMaxHeaderLen = 1 << 14
@@ -119,9 +121,11 @@ func newServer(cfg serveConfig) *server {
 		panic("pflow: embedded web files: " + err.Error())
 	}
 	s.mux.Handle("/", http.FileServer(http.FS(web)))
-	s.mux.HandleFunc("/api/trajectory", s.command("trajectory", nil, nil))
+	// Flags left out: -plot writes a file on the server; -json and -v
+	// choose other outputs than the JSON document.
+	s.mux.HandleFunc("/api/trajectory", s.command("trajectory", []string{"plot"}, nil))
 	s.mux.HandleFunc("/api/stability", s.command("stability", []string{"json"}, []string{"-json"}))
-	s.mux.HandleFunc("/api/sweep", s.command("sweep", []string{"json"}, []string{"-json"}))
+	s.mux.HandleFunc("/api/sweep", s.command("sweep", []string{"json", "v"}, []string{"-json"}))
 	s.mux.HandleFunc("/api/problems", s.problems)
 	s.mux.HandleFunc("/api/problem", s.problem)
 	s.mux.HandleFunc("/api/landscape", s.landscape)
@@ -283,7 +287,7 @@ func (s *server) command(name string, exclude, fixed []string) http.HandlerFunc 
 			badRequest(w, err)
 			return
 		}
-		if err := checkSizes(q); err != nil {
+		if err := checkSizes(name, q); err != nil {
 			badRequest(w, err)
 			return
 		}
@@ -367,9 +371,10 @@ func asciiJSON(s string) string {
 }
 
 // checkSizes applies the server's limits to the parameters that set the
-// amount of work: the problem (spec length, sizes, dimension), steps,
-// maxsteps, and (steps+1)·dimension.
-func checkSizes(q map[string]string) error {
+// amount of work of command name: the problem (spec length, sizes,
+// dimension), steps, maxsteps, (steps+1)·dimension·flows of a trajectory,
+// the number of rates and steps·rates of a sweep.
+func checkSizes(name string, q map[string]string) error {
 	var p *problems.Problem
 	if spec, ok := q["problem"]; ok {
 		var err error
@@ -377,13 +382,28 @@ func checkSizes(q map[string]string) error {
 			return err
 		}
 	}
+	runs := 1
+	if name == "trajectory" {
+		runs = max(1, strings.Count(q["flow"], ",")+1)
+	}
+	if name == "sweep" {
+		if rates, err := parseRates(q["lr"]); err == nil {
+			if len(rates) > serveMaxRates {
+				return &fieldError{"lr", fmt.Sprintf("lr: %d rates, the server allows at most %d", len(rates), serveMaxRates)}
+			}
+			runs = len(rates)
+		}
+	}
 	if v, ok := q["steps"]; ok {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
 		if err == nil && n > serveMaxSteps {
 			return &fieldError{"steps", fmt.Sprintf("steps: %d is above the server's limit %d (the command line has no such limit)", n, serveMaxSteps)}
 		}
-		if err == nil && p != nil && (n+1)*p.Dim > serveMaxNumbers {
-			return &fieldError{"steps", fmt.Sprintf("steps: %d steps of a %d-dimensional problem exceed the server's %d numbers", n, p.Dim, serveMaxNumbers)}
+		if err == nil && p != nil && name == "sweep" && float64(n)*float64(p.Dim)*float64(runs) > serveMaxSweepWork {
+			return &fieldError{"steps", fmt.Sprintf("steps: %d steps × %d rates × dimension %d exceed the server's %g", n, runs, p.Dim, float64(serveMaxSweepWork))}
+		}
+		if err == nil && p != nil && name == "trajectory" && float64(n+1)*float64(p.Dim)*float64(runs) > serveMaxNumbers {
+			return &fieldError{"steps", fmt.Sprintf("steps: %d steps of a %d-dimensional problem, %d runs, exceed the server's %d numbers", n, p.Dim, runs, serveMaxNumbers)}
 		}
 	}
 	if v, ok := q["maxsteps"]; ok {

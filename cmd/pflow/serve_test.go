@@ -51,6 +51,10 @@ func TestServeMatchesCLI(t *testing.T) {
 		{"trajectory", url.Values{"problem": {"rosenbrock"}, "flow": {"igr"}, "lr": {"1e-3"}, "steps": {"5"}, "x0": {"-1,1.5"}}, nil},
 		{"trajectory", url.Values{"problem": {"doublewell"}, "flow": {"pf+np"}, "lr": {"0.1"}, "steps": {"4"}, "format": {"csv"}}, nil},
 		{"trajectory", url.Values{"problem": {"cubic"}, "flow": {"gd"}, "lr": {"0.5"}, "steps": {"3"}}, nil},
+		{"trajectory", url.Values{"problem": {"quadratic2d"}, "flow": {"pf,igr"}, "lr": {"1.2"}, "steps": {"4"}}, nil},
+		{"trajectory", url.Values{"problem": {"expr:(x^2-1)^2+2*y^2"}, "flow": {"pf"}, "lr": {"0.2"}, "steps": {"6"}, "x0": {"0.8,0.6"}}, nil},
+		{"stability", url.Values{"problem": {"expr:(x^2-1)^2+2*y^2"}, "lr": {"0.2"}, "x0": {"0.8,0.6"}}, []string{"-json"}},
+		{"sweep", url.Values{"problem": {"quadratic2d"}, "lr": {"0.5:1.1:4"}, "steps": {"200"}}, []string{"-json"}},
 		{"stability", url.Values{"problem": {"himmelblau"}, "lr": {"0.02"}, "x0": {"1,1"}}, []string{"-json"}},
 		{"stability", url.Values{"problem": {"quadratic2d"}, "lr": {"0.5"}}, []string{"-json"}},
 	}
@@ -117,6 +121,12 @@ func TestServeBadInput(t *testing.T) {
 		{"/api/landscape?problem=quadratic2d&xmin=0&xmax=1&ymin=0&ymax=1&n=100000", 400, "n", "integer"},
 		{"/api/landscape?problem=quadratic:d=3&xmin=0&xmax=1", 400, "problem", "dimension 1 or 2"},
 		{"/api/problem?problem=", 400, "problem", "required"},
+		{traj + "&plot=/tmp/x.png", 400, "plot", "unknown parameter"},
+		{"/api/sweep?problem=quadratic2d&lr=0.1:1:5000&steps=10", 400, "lr", "at most 1000"},
+		{"/api/sweep?problem=quadratic2d&lr=0.1:1:3&steps=10&v=true", 400, "v", "unknown parameter"},
+		{"/api/sweep?problem=quadratic:d=20&lr=0.1:1:1000&steps=10000", 400, "steps", "exceed"},
+		{"/api/trajectory?problem=expr:(x^2-1&flow=pf&lr=0.5&steps=3&x0=1", 400, "problem", "column"},
+		{"/api/trajectory?problem=expr:x^2%2By^2&flow=pf&lr=0.5&steps=3", 400, "x0", "x0"},
 	}
 	for _, c := range cases {
 		code, body, h := get(t, srv, c.path)
@@ -161,6 +171,13 @@ func TestServeTimeout(t *testing.T) {
 	// machine; the uninterrupted run takes over a minute.
 	if took > 5*time.Second {
 		t.Errorf("answered after %v, want soon after the 300 ms limit", took)
+	}
+	// A sweep is stopped through the context stability.Sweep checks
+	// (every 1024 steps); uninterrupted it takes about 10 s.
+	start = time.Now()
+	code, body, _ = get(t, srv, "/api/sweep?problem=mlp&lr=0.01:0.04:4&steps=10000")
+	if took := time.Since(start); code != http.StatusServiceUnavailable || took > 5*time.Second {
+		t.Errorf("sweep: status %d after %v: %s; want 503 soon after 300 ms", code, took, body)
 	}
 	// The server still answers afterwards.
 	if code, body, _ := get(t, srv, "/api/stability?problem=quadratic2d&lr=0.5"); code != 200 {
