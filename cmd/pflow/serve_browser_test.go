@@ -74,8 +74,27 @@ func (b *browserSession) runs() int {
 // waitRun waits until the page has finished more than n updates.
 func (b *browserSession) waitRun(n int) {
 	b.t.Helper()
-	js := fmt.Sprintf(`+document.body.dataset.run > %d && document.body.dataset.state !== "loading"`, n)
-	b.do("waiting for the page to update", chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(45*time.Second)))
+	b.waitFor(fmt.Sprintf(`+document.body.dataset.run > %d && document.body.dataset.state !== "loading"`, n), 45*time.Second)
+}
+
+// waitFor evaluates the predicate js every 50 ms until it is true. An
+// evaluation may fail while a navigation replaces the page's JavaScript
+// context ("Cannot find context with specified id"): it is retried.
+func (b *browserSession) waitFor(js string, limit time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(limit)
+	var lastErr error
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		lastErr = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	b.t.Fatalf("waited %v for %s (last error %v)", limit, js, lastErr)
 }
 
 // set sets a control's value as a user's edit does (value, then a change
@@ -378,7 +397,7 @@ func TestExplorerInBrowser(t *testing.T) {
 	// /api/stability at the point under the pointer.
 	box := eval[[]float64](b, `(() => { const r = document.getElementById("plot").getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
 	b.do("moving the pointer", chromedp.MouseEvent(chromedp.MouseMoved, box[0]+0.6*box[2], box[1]+0.4*box[3]))
-	b.do("waiting for the hover panel", chromedp.Poll[chromedp.Void](`!!document.getElementById("hover-body").dataset.theta`, chromedp.WithPollingTimeout(20*time.Second)))
+	b.waitFor(`!!document.getElementById("hover-body").dataset.theta`, 20*time.Second)
 	theta := eval[[]float64](b, `JSON.parse(document.getElementById("hover-body").dataset.theta)`)
 	rows := eval[[]string](b, `[...document.querySelectorAll("#hover-body tr")].slice(1).map(r => r.cells[2].textContent)`)
 	code, body, _ := get(t, srv, "/api/stability?"+url.Values{"problem": {"rosenbrock"}, "lr": {"0.0015"}, "x0": {fmt.Sprintf("%v,%v", theta[0], theta[1])}}.Encode())

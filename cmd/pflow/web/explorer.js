@@ -70,7 +70,7 @@ function sliderToLr(s) { const [lo, hi] = lrRange(); return +(lo * Math.pow(hi /
 function lrToSlider(h) { const [lo, hi] = lrRange(); return Math.round(1000 * Math.log(h / lo) / Math.log(hi / lo)); }
 
 function syncControls() {
-  $("problem").value = state.problem;
+  $("problem").value = state.expr.trim() ? "" : state.problem;
   $("expr").value = state.expr;
   $("x0").value = state.x0 ? state.x0.join(",") : "";
   $("lrnum").value = state.lr ? String(state.lr) : "";
@@ -94,6 +94,9 @@ function syncControls() {
 
 function buildControls(catalogue) {
   const sel = $("problem");
+  const ex = document.createElement("option");
+  ex.value = ""; ex.textContent = "(the expression)"; ex.disabled = true;
+  sel.appendChild(ex);
   for (const p of catalogue) {
     if (p.dim > 2) continue;
     const o = document.createElement("option");
@@ -131,6 +134,7 @@ async function update(newProblem) {
   const seq = ++state.seq;
   document.body.dataset.state = "loading";
   setError("");
+  clearHover();
   try {
     if (newProblem || !state.meta) {
       state.meta = (await api("problem", { problem: spec() })).doc;
@@ -173,6 +177,8 @@ async function update(newProblem) {
     setError(e.message);
     state.docs = {}; state.land = null;
     clearPlots();
+    $("plot-title").textContent = "no picture: see the message above";
+    $("problem").value = state.expr.trim() ? "" : state.problem;
     document.body.dataset.state = "error";
   }
   document.body.dataset.run = String(++state.run);
@@ -478,6 +484,11 @@ function drawImag(flows) {
 // ---------- hover: local eigen-analysis through /api/stability ----------
 
 let hoverTimer = null, hoverSeq = 0;
+function clearHover() {
+  clearTimeout(hoverTimer); hoverSeq++;
+  $("hover-body").textContent = "move the pointer over the plot";
+  delete $("hover-body").dataset.theta;
+}
 function hover(theta) {
   clearTimeout(hoverTimer);
   hoverTimer = setTimeout(async () => {
