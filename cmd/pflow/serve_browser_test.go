@@ -347,6 +347,44 @@ func TestExplorerInBrowser(t *testing.T) {
 	b.checkPlot("pf", "igr")
 	b.screenshot("rosenbrock")
 
+	// Exports: the page's download function is replaced by one that keeps
+	// the file; the CSV rows are the API's numbers, the PNG is a PNG.
+	eval[bool](b, `(() => { window.__files = {}; download = (name, blob) => { blob.text().then(t => { window.__files[blob.type] = {name, size: blob.size, text: t}; }); }; return true; })()`)
+	for _, id := range []string{"csv", "json", "png"} {
+		b.do("clicking "+id, chromedp.Click("#"+id))
+	}
+	b.waitFor(`Object.keys(window.__files).length === 3`, 20*time.Second)
+	type file struct {
+		Name, Text string
+		Size       int
+	}
+	files := eval[map[string]file](b, `window.__files`)
+	if png := files["image/png"]; png.Size < 10000 || !strings.HasPrefix(png.Text, "\ufffdPNG") || !strings.HasSuffix(png.Name, ".png") {
+		t.Errorf("PNG export: %s, %d bytes, starts %q", png.Name, png.Size, png.Text[:min(8, len(png.Text))])
+	}
+	var exported []json.RawMessage
+	if err := json.Unmarshal([]byte(files["application/json"].Text), &exported); err != nil || len(exported) != 2 {
+		t.Errorf("JSON export: %v, %d documents (want the two flows')", err, len(exported))
+	}
+	csvRows := strings.Split(strings.TrimSpace(files["text/csv"].Text), "\n")
+	pfDoc := b.apiTrajectory("pf")
+	if len(csvRows) != 1+2*len(pfDoc.Points) || csvRows[0] != "flow,n,t,theta_re_1,theta_re_2,theta_im_1,theta_im_2,gd_1,gd_2,error" {
+		t.Errorf("CSV export: %d csvRows, header %q", len(csvRows), csvRows[0])
+	} else {
+		for k, p := range pfDoc.Points {
+			f := strings.Split(csvRows[1+k], ",")
+			if f[0] != "pf" || f[1] != strconv.Itoa(p.N) {
+				t.Errorf("CSV row %d: %q", k, csvRows[1+k])
+				continue
+			}
+			for i, want := range []*float64{p.ThetaRe[0], p.ThetaRe[1], p.ThetaIm[0], p.ThetaIm[1], p.GD[0], p.GD[1], p.Error} {
+				if v, err := strconv.ParseFloat(f[3+i], 64); err != nil || v != num(want) {
+					t.Errorf("CSV row %d column %d: %q, the API has %v", k, 3+i, f[3+i], num(want))
+				}
+			}
+		}
+	}
+
 	// 3. The imaginary part: past the edge (2/λmax = 0.001328 at
 	// (−1.2, 1)) the PF is complex, with |Im θ| up to 0.13 in these 12
 	// steps (on quadratics it would vanish at t = nh, up to the
@@ -412,11 +450,34 @@ func TestExplorerInBrowser(t *testing.T) {
 		}
 	}
 
+	// 1-D problems get the loss curve instead of contours, with the GD
+	// iterates on it and θ against the step.
+	b.set("problem", "doublewell")
+	b.set("lrnum", "0.05")
+	one := eval[drawn](b, readPlot)
+	pfDW := b.apiTrajectory("pf")
+	if n := eval[int](b, `document.querySelectorAll("#plot path.contour").length`); n != 0 || !eval[bool](b, `!!document.querySelector("#plot polyline.losscurve")`) {
+		t.Errorf("1-D plot: %d contour paths, loss curve drawn: %v", n, eval[bool](b, `!!document.querySelector("#plot polyline.losscurve")`))
+	}
+	if len(one.GD) != len(pfDW.Points) {
+		t.Errorf("1-D: %d GD points drawn, the API has %d", len(one.GD), len(pfDW.Points))
+	} else {
+		for k, g := range one.GD {
+			if len(g.Theta) != 1 || g.Theta[0] != num(pfDW.Points[k].GD[0]) {
+				t.Errorf("1-D: GD point %d drawn at θ = %v, the API has %v", k, g.Theta, num(pfDW.Points[k].GD[0]))
+			}
+		}
+	}
+	if eval[bool](b, `getComputedStyle(document.getElementById("traj1d-panel")).display === "none"`) {
+		t.Errorf("1-D: the θ-against-step panel is hidden")
+	}
+	b.screenshot("doublewell-1d")
+
 	// 5. An expression, when this build has them (issue 18), and a bad
 	// one, whose message must be the parser's as the API gives it.
 	if _, err := problems.ByName("expr:x^2+y^2"); err == nil {
-		b.set("x0", "0.8,0.6")
 		b.set("expr", "(x^2-1)^2+2*y^2")
+		b.set("x0", "0.8,0.6")
 		if q := b.pageQuery(); q.Get("expr") != "(x^2-1)^2+2*y^2" || q.Get("x0") != "0.8,0.6" {
 			t.Errorf("the URL after the expression: %v", q)
 		}

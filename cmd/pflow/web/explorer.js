@@ -340,7 +340,9 @@ function draw() {
   clearPlots();
   const d = state.meta.dim, w = state.win, land = state.land;
   const flows = Object.keys(state.docs);
-  const anyDoc = state.docs[flows[0]];
+  // GD comes with every document; take the longest (a flow whose
+  // integration stopped early carries only the iterates up to there).
+  const anyDoc = gdDoc();
   const svg = $("plot");
   svg.dataset.problem = state.meta.problem;
   let fr;
@@ -411,6 +413,12 @@ function draw() {
   $("imag-panel").classList.toggle("hidden", !state.imag);
 }
 
+function gdDoc() {
+  let best = null;
+  for (const d of Object.values(state.docs)) if (!best || d.points.length > best.points.length) best = d;
+  return best;
+}
+
 function interp(X, Y, x) {
   if (!(x >= X[0] && x <= X[X.length - 1])) return null;
   const t = (x - X[0]) / (X[X.length - 1] - X[0]) * (X.length - 1);
@@ -456,7 +464,7 @@ function drawTraj1D(flows) {
     const p = curve(fr.body, state.docs[f].points.map((q) => [q.n, q.theta_re[0]]), fr.sx, fr.sy, { stroke: COLORS[f], "stroke-width": 2, class: "flow1d" });
     p.dataset.flow = f;
   }
-  const doc = state.docs[flows[0]];
+  const doc = gdDoc();
   if (doc) for (const q of doc.points) if (finite(q.gd[0])) el("circle", { cx: fr.sx(q.n), cy: fr.sy(q.gd[0]), r: 3, fill: "#000000", class: "gd1d" }, fr.body);
 }
 
