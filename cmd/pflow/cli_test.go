@@ -107,6 +107,7 @@ func TestUsage(t *testing.T) {
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
 		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
+		"serve":      {"-addr", "-timeout"},
 	}
 	if n := strings.Count(errOut, "\n"); n > 25 {
 		t.Errorf("bare pflow prints %d lines, want ≤ 25", n)

@@ -68,6 +68,9 @@ func defineServe(fs *flag.FlagSet) func(c *cli) int {
 			return c.fail("%v", err)
 		}
 		srv := newHTTPServer(newServer(serveConfig{timeout: *timeout}), *timeout)
+		if a, ok := ln.Addr().(*net.TCPAddr); ok && !a.IP.IsLoopback() {
+			c.warn("listening on %s, reachable from other machines: the API has no authentication", ln.Addr())
+		}
 		fmt.Fprintf(c.stderr, "pflow serve: the explorer is at http://%s/ (Ctrl-C stops)\n", ln.Addr())
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			c.warn("%v", err)

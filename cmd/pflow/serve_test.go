@@ -270,3 +270,13 @@ func TestServePage(t *testing.T) {
 		}
 	}
 }
+
+// TestServeFlags: bad flags of `pflow serve` exit 2 with one line.
+func TestServeFlags(t *testing.T) {
+	for _, args := range [][]string{{"serve", "-timeout", "0"}, {"serve", "-timeout", "-1s"}, {"serve", "-addr", "127.0.0.1:notaport"}, {"serve", "extra"}} {
+		code, _, errOut := runCmd(args...)
+		if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "pflow serve: ") {
+			t.Errorf("%q: exit %d, stderr %q; want 2 and one line", args, code, errOut)
+		}
+	}
+}
