@@ -290,7 +290,16 @@ func (s *server) command(name string, exclude, fixed []string) http.HandlerFunc 
 			badRequest(w, err)
 			return
 		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.timeout)
+		defer cancel()
+		// The slot is taken before checkSizes, which builds the problem
+		// (a random-basis quadratic of dimension 1000 costs about a second).
+		if !s.acquire(ctx) {
+			apiError(w, http.StatusServiceUnavailable, "", "the server is busy: no computation slot within the time limit")
+			return
+		}
 		if err := checkSizes(name, q); err != nil {
+			s.release()
 			badRequest(w, err)
 			return
 		}
@@ -299,12 +308,6 @@ func (s *server) command(name string, exclude, fixed []string) http.HandlerFunc 
 			args = append(args, "-"+k+"="+q[k])
 		}
 		args = append(args, fixed...)
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.timeout)
-		defer cancel()
-		if !s.acquire(ctx) {
-			apiError(w, http.StatusServiceUnavailable, "", "the server is busy: no computation slot within the time limit")
-			return
-		}
 		stdout, msgs, code, err := runBounded(ctx, args)
 		s.release()
 		if err != nil {
@@ -555,7 +558,14 @@ func (s *server) problem(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, err)
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.timeout)
+	defer cancel()
+	if !s.acquire(ctx) {
+		apiError(w, http.StatusServiceUnavailable, "", "the server is busy: no computation slot within the time limit")
+		return
+	}
 	p, err := resolveProblem(q["problem"])
+	s.release()
 	if err != nil {
 		badRequest(w, err)
 		return
@@ -613,6 +623,13 @@ func (s *server) landscape(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, err)
 		return
 	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.timeout)
+	defer cancel()
+	if !s.acquire(ctx) {
+		apiError(w, http.StatusServiceUnavailable, "", "the server is busy: no computation slot within the time limit")
+		return
+	}
+	defer s.release()
 	p, err := resolveProblem(q["problem"])
 	if err != nil {
 		badRequest(w, err)
@@ -661,13 +678,6 @@ func (s *server) landscape(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, &fieldError{"ymin", "ymin: a 1-D problem has no y axis"})
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.timeout)
-	defer cancel()
-	if !s.acquire(ctx) {
-		apiError(w, http.StatusServiceUnavailable, "", "the server is busy: no computation slot within the time limit")
-		return
-	}
-	defer s.release()
 	err = func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
