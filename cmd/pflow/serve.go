@@ -439,6 +439,13 @@ func fieldOf(msg string, known []string) string {
 			best, at = k, loc[0]
 		}
 	}
+	if best == "" {
+		// Messages about the point itself ("the loss at the start point is
+		// +Inf", "gradient not finite at the point") are about x0.
+		if strings.Contains(msg, "point") && slices.Contains(known, "x0") {
+			return "x0"
+		}
+	}
 	return best
 }
 

@@ -121,6 +121,7 @@ func TestServeBadInput(t *testing.T) {
 		{"/api/landscape?problem=quadratic2d&xmin=0&xmax=1&ymin=0&ymax=1&n=100000", 400, "n", "integer"},
 		{"/api/landscape?problem=quadratic:d=3&xmin=0&xmax=1", 400, "problem", "dimension 1 or 2"},
 		{"/api/problem?problem=", 400, "problem", "required"},
+		{"/api/stability?problem=quadratic2d&lr=1&x0=1e308,1e308", 400, "x0", "point"},
 		{traj + "&plot=/tmp/x.png", 400, "plot", "unknown parameter"},
 		{"/api/sweep?problem=quadratic2d&lr=0.1:1:5000&steps=10", 400, "lr", "at most 1000"},
 		{"/api/sweep?problem=quadratic2d&lr=0.1:1:3&steps=10&v=true", 400, "v", "unknown parameter"},
