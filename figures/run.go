@@ -3,12 +3,12 @@ package figures
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/pflow-go/pflow/problems"
+	"github.com/pflow-go/pflow/verify"
 )
 
 // RunPerStep is the number of flow samples per GD step drawn by RunFigure.
@@ -18,13 +18,19 @@ const RunPerStep = 20
 // skipped: GD's iterates are always drawn) on p at learning rate h for n
 // steps from x0 (nil: p.X0) and draws them with Trajectories.Figure. It is
 // the figure of `pflow trajectory … -plot FILE`. The flows are integrated
-// in complex128, so p needs its holomorphic extension (p.Complex).
+// in complex128 and drawn densely (RunPerStep samples per step); for a
+// loss without a holomorphic extension (p.Complex nil, e.g. with |x|) they
+// are integrated in float64 by verify.Compare and drawn at t = nh only.
 func RunFigure(p *problems.Problem, h float64, n int, x0 []float64, flows []string) (*Result, error) {
 	if p == nil {
 		return nil, fmt.Errorf("figures: nil problem")
 	}
-	if p.Complex == nil && slices.ContainsFunc(flows, func(f string) bool { return f != "gd" }) {
-		return nil, fmt.Errorf("figures: %s has no holomorphic extension, and the figure integrates the flows in complex arithmetic", p.Name)
+	if p.Complex == nil {
+		tr, err := realTrajectories(p, h, n, x0, flows)
+		if err != nil {
+			return nil, err
+		}
+		return tr.Figure(fmt.Sprintf("%s, h = %g, %d steps (flows at t = nh only: no complex extension)", p.Name, h, n)), nil
 	}
 	var specs []FlowSpec
 	for _, f := range flows {
@@ -87,4 +93,35 @@ func (tr *Trajectories) maxImag() (int, float64) {
 		}
 	}
 	return bi, best
+}
+
+// realTrajectories is NewTrajectories for a problem without a complex
+// extension: each flow from verify.Compare in float64, sampled at the GD
+// steps (PerStep = 1).
+func realTrajectories(p *problems.Problem, h float64, n int, x0 []float64, flows []string) (*Trajectories, error) {
+	if x0 == nil {
+		x0 = p.X0
+	}
+	gd, div, err := GDIterates(p, h, n, x0)
+	if err != nil {
+		return nil, err
+	}
+	tr := &Trajectories{Problem: p, H: h, N: n, X0: x0, GD: gd, Diverged: div}
+	for _, f := range flows {
+		if f == "gd" {
+			continue
+		}
+		res, err := verify.Compare(p, f, h, n, x0, &verify.Settings{SkipIntegratorCheck: true, MaxSteps: curveMaxSteps})
+		if res == nil {
+			return nil, err
+		}
+		c := &Curve{Flow: f, Label: Label(f, nil), H: h, PerStep: 1, Err: err}
+		for _, pt := range res.Points {
+			c.T = append(c.T, pt.T)
+			c.Theta = append(c.Theta, pt.Flow)
+		}
+		tr.Curves = append(tr.Curves, c)
+		tr.Checks = append(tr.Checks, res)
+	}
+	return tr, nil
 }

@@ -215,11 +215,10 @@ func (g *grid) Z(c, r int) float64 { return g.z[c][r] }
 func (g *grid) X(c int) float64    { return g.xs[c] }
 func (g *grid) Y(r int) float64    { return g.ys[r] }
 
-// addContours draws level sets of g at levels in light grey.
+// addContours draws level sets of g at levels in light grey, in a
+// deterministic order (levelLines).
 func addContours(p *plot.Plot, g *grid, levels []float64) {
-	c := plotter.NewContour(g, levels, nil)
-	c.LineStyles = []draw.LineStyle{{Color: colLight, Width: vg.Points(0.7)}}
-	p.Add(c)
+	p.Add(&levelLines{g: g, levels: levels, style: draw.LineStyle{Color: colLight, Width: vg.Points(0.7)}})
 }
 
 // geomLevels returns n levels spaced geometrically from lo to hi.

@@ -661,18 +661,17 @@ func powInt[N Number[N]](a N, n int) N {
 // evalExpr runs the program on x; pool (may be nil) recycles the
 // register file.
 func evalExpr[N Number[N]](c *compiled, x []N, pool *sync.Pool, ext *exprExt[N]) N {
-	var regs []N
 	var ps *[]N
 	if pool != nil {
 		if v := pool.Get(); v != nil {
 			ps = v.(*[]N)
-			regs = *ps
 		}
 	}
-	if regs == nil {
-		regs = make([]N, len(c.prog))
-		ps = &regs
+	if ps == nil {
+		s := make([]N, len(c.prog))
+		ps = &s
 	}
+	regs := *ps
 	one := x[0]
 	for i, in := range c.prog {
 		var v N

@@ -330,3 +330,45 @@ func FuzzParse(f *testing.F) {
 		p.Real.D3(g, x, x, x)
 	})
 }
+
+// TestExprNoAllocs: the derived Funcs recycle their workspaces (as the
+// other Generic problems do), so steady-state calls do not allocate.
+func TestExprNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
+	p, err := Parse("softplus(x - y)^2 + tan(y)*x^1.5 + abs(x)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, v, g := []float64{0.7, 0.3}, []float64{1, -1}, make([]float64, 2)
+	h := make([]float64, 4)
+	for name, f := range map[string]func(){
+		"Func":    func() { p.Real.Func(x) },
+		"Grad":    func() { p.Real.Grad(g, x) },
+		"Hess":    func() { p.Real.Hess(h, x) },
+		"HessVec": func() { p.Real.HessVec(g, x, v) },
+		"D3":      func() { p.Real.D3(g, x, v, v) },
+	} {
+		f()
+		if a := testing.AllocsPerRun(50, f); a != 0 {
+			t.Errorf("%s: %v allocations per call", name, a)
+		}
+	}
+}
+
+func BenchmarkExprGrad(b *testing.B) {
+	p, _ := Parse("(1 - x)^2 + 100*(y - x^2)^2")
+	ref, _ := ByName("rosenbrock")
+	x, g := []float64{-1.2, 1}, make([]float64, 2)
+	b.Run("expr", func(b *testing.B) {
+		for b.Loop() {
+			p.Real.Grad(g, x)
+		}
+	})
+	b.Run("handwritten", func(b *testing.B) {
+		for b.Loop() {
+			ref.Real.Grad(g, x)
+		}
+	})
+}

@@ -151,9 +151,11 @@ func LinRates(a, b float64, n int) []float64 {
 //     else "converge". p ≥ 2 is "periodic";
 //   - no period: "chaotic" when the largest Lyapunov exponent over the
 //     tail is positive. Otherwise the run has not settled within steps
-//     (Settled = false): the period test is repeated with tolerance 1e-5,
-//     and failing that the outcome is a converging one when the step
-//     lengths ‖θ_{n+1} − θ_n‖ shrank over the tail, chaotic otherwise.
+//     (Settled = false): it is a converging one when the steps shrink
+//     towards a point with hλ_max ≤ 2 and no negative curvature; else the
+//     period test is repeated with tolerance 1e-5; else "diverge" when ‖θ‖
+//     grows at every step of the tail (an unbounded descent, as on a
+//     linear loss), "chaotic" otherwise.
 //
 // The stationary point GD approaches is found by Newton's method on ∇E = 0
 // (pseudo-inverse of the dense Hessian, eigenvalues below 1e-12·‖H‖
@@ -265,6 +267,9 @@ func sweepOne(ctx context.Context, p *problems.Problem, x0 []float64, h float64,
 			r.Outcome, r.Period = OutcomePeriodic, q
 			r.Cycle = tail[len(tail)-q:]
 			r.Evidence = fmt.Sprintf("not settled after %d steps; the last %d iterates repeat with period %d to %.0e relative", steps, len(tail), q, loose)
+		} else if escaping(tail) {
+			r.Outcome, r.Distance = OutcomeDiverge, math.NaN()
+			r.Evidence = fmt.Sprintf("not settled after %d steps: ‖θ‖ grows steadily over the last %d iterates (%.3g to %.3g) without reaching the bound", steps, len(tail), linalg.Norm2(tail[0]), linalg.Norm2(r.Final))
 		} else {
 			r.Outcome = OutcomeChaotic
 			r.Evidence = fmt.Sprintf("not settled after %d steps: no period ≤ %d even to %.0e and no convergence (Lyapunov exponent %.3g)", steps, set.MaxPeriod, loose, r.Lyapunov)
@@ -437,6 +442,20 @@ func shrinking(tail [][]float64) bool {
 		}
 	}
 	return b < a
+}
+
+// escaping reports whether ‖θ‖ grows at every step of the tail with the
+// loss falling: an unbounded descent (a loss without a minimum ahead).
+func escaping(tail [][]float64) bool {
+	if len(tail) < 3 {
+		return false
+	}
+	for k := 1; k < len(tail); k++ {
+		if !(linalg.Norm2(tail[k]) > linalg.Norm2(tail[k-1])) {
+			return false
+		}
+	}
+	return true
 }
 
 func centroid(c [][]float64) []float64 {

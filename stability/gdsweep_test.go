@@ -131,6 +131,20 @@ func TestSweepMatches1D(t *testing.T) {
 	}
 }
 
+// TestSweepUnbounded: on the linear loss E = x GD walks off at constant
+// speed h; it never reaches the bound in 50 steps, and the sweep calls it
+// a divergence (not settled) rather than chaos.
+func TestSweepUnbounded(t *testing.T) {
+	p, _ := problems.Parse("x")
+	res, err := Sweep(context.Background(), p, []float64{1}, []float64{0.1}, 50, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Rates[0]; r.Outcome != OutcomeDiverge || r.Settled || r.Stationary != nil || math.Abs(r.Final[0]-(1-50*0.1)) > 1e-14 {
+		t.Errorf("linear loss: %s settled %v stationary %v final %v (%s)", r.Outcome, r.Settled, r.Stationary, r.Final, r.Evidence)
+	}
+}
+
 func TestSweepBadInput(t *testing.T) {
 	p, _ := problems.Parse("x^2+y^2")
 	ctx := context.Background()

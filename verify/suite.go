@@ -240,6 +240,10 @@ func Evaluate(c Case) (o Outcome) {
 		}
 		o.Detail = fmt.Sprintf("max error %.3g, final |θ_flow| %.3g, |θ_GD| %.3g, %s, nfev %d",
 			r.MaxError, linalg.Norm2(last.Flow), linalg.Norm2(last.GD), ie, r.Stats.NFev)
+		if c.Flow == GD {
+			// GD against itself: no integration, nothing else to say.
+			o.Detail = fmt.Sprintf("GD iterates (no integration), final |θ_GD| %.3g", linalg.Norm2(last.GD))
+		}
 	}
 	if math.IsNaN(o.Value) {
 		return fail(fmt.Errorf("verify: case %s measured NaN", c.Name))

@@ -43,9 +43,10 @@ func TestJSONContracts(t *testing.T) {
 		{"trajectory", []string{"trajectory", "-problem", "quadratic2d", "-flow", "pf", "-lr", "1.05", "-steps", "3"},
 			sorted("problem", "flow", "lr", "steps", "method", "points", "max_error", "nfev"), "points", sorted("n", "t", "theta_re", "theta_im", "gd", "error")},
 		{"verify", []string{"verify", "-json", "-run", "^pf-exact/quadratic2d"},
-			sorted("cases", "passed", "failed"), "cases", sorted("name", "problem", "flow", "check", "value", "threshold", "pass")},
+			sorted("cases", "passed", "failed"), "cases", sorted("name", "problem", "flow", "check", "value", "threshold", "pass", "detail")},
 		{"stability", []string{"stability", "-problem", "quadratic2d", "-lr", "0.5", "-json"},
-			sorted("problem", "lr", "theta", "edge", "sharpness", "directions"), "directions", sorted("lambda", "h_lambda", "sc_re", "sc_im", "regime", "grad_proj")},
+			sorted("problem", "lr", "theta", "edge", "sharpness", "directions", "loss", "grad_norm", "dedt_re", "dedt_im", "unstable", "complete"),
+			"directions", sorted("lambda", "h_lambda", "sc_re", "sc_im", "regime", "grad_proj", "growth_gd", "dedt_re", "dedt_im")},
 	}
 	for _, c := range cases {
 		code, out, errOut := runCmd(c.args...)
@@ -103,7 +104,7 @@ func TestUsage(t *testing.T) {
 	flags := map[string][]string{
 		"bench":      {"-problem", "-method", "-rtol", "-atol", "-steps", "-h0", "-format", "-reps"},
 		"trajectory": {"-problem", "-flow", "-lr", "-steps", "-x0", "-method", "-rtol", "-atol", "-maxsteps", "-format"},
-		"verify":     {"-run", "-json"},
+		"verify":     {"-run", "-json", "-v"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
 		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
@@ -170,7 +171,7 @@ func TestHostileInput(t *testing.T) {
 		{[]string{"stability", "-problem", "quadratic2d", "-lr", "0.5", "-x0", "1e308,1e308"}, 2, "not finite"},
 		// Lanczos for every eigenpair of the MLP does not converge: exit 1 (was 2), with a hint.
 		{[]string{"stability", "-problem", "mlp:n=16,in=10,hidden=60,out=3", "-lr", "1", "-top", "1000"}, 1, "-top"},
-		{[]string{"figures", "-only", "nope"}, 2, "-out"},
+		{[]string{"figures", "-only", "nope"}, 2, "unknown figure"},
 		{[]string{"figures", "-out", "/dev/null/x", "-only", "nope"}, 2, "unknown figure"},
 		{[]string{"bench", "-steps", "0"}, 2, "-steps"},
 		{[]string{"bench", "-problem", "gradflow_d1000", "-method", "rk4", "-steps", "100000000"}, 2, "budget"},

@@ -10,20 +10,24 @@ import (
 func init() {
 	register("figures", command{
 		summary:  "draw the figure gallery (PNG, SVG and CSV per figure) into a directory",
-		synopsis: "-out DIR [-only NAME[,NAME…]]",
+		synopsis: "[-out DIR] [-only NAME[,NAME…]]",
 		define:   defineFigures,
 	})
 }
 
-// defineFigures implements `pflow figures -out DIR [-only NAME[,NAME…]]`.
+// defaultFiguresDir is where `pflow figures` writes without -out: a
+// folder of the current directory (not the figures package directory).
+const defaultFiguresDir = "pflow-figures"
+
+// defineFigures implements `pflow figures [-out DIR] [-only NAME[,NAME…]]`.
 // Progress goes to stderr; unknown names and missing flags exit 2 before
 // anything is computed, a failed computation exits 1.
 func defineFigures(fs *flag.FlagSet) func(c *cli) int {
-	out := fs.String("out", "", "directory `DIR` to write NAME.png, NAME.svg and NAME.csv into (created if needed; required)")
+	out := fs.String("out", defaultFiguresDir, "directory `DIR` to write NAME.png, NAME.svg and NAME.csv into (created if needed)")
 	only := fs.String("only", "", "comma-separated figure names (default: all): "+strings.Join(figures.Names(), ", "))
 	return func(c *cli) int {
 		if *out == "" {
-			return c.fail("missing -out DIR")
+			return c.fail("-out needs a directory")
 		}
 		var names []string
 		if *only != "" {

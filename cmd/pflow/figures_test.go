@@ -75,14 +75,28 @@ func TestFiguresOnly(t *testing.T) {
 	}
 }
 
-// TestFiguresBadInput: unknown names, a missing -out and stray arguments exit
+// TestFiguresDefaultOut: without -out the files go to ./pflow-figures.
+func TestFiguresDefaultOut(t *testing.T) {
+	t.Chdir(t.TempDir())
+	code, _, errOut := runCmd("figures", "-only", "quadratic-h1.05")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, ext := range []string{".png", ".svg", ".csv"} {
+		if _, err := os.Stat(filepath.Join(defaultFiguresDir, "quadratic-h1.05"+ext)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestFiguresBadInput: unknown names, an empty -out and stray arguments exit
 // 2 with one line on stderr and write nothing.
 func TestFiguresBadInput(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	for _, args := range [][]string{
 		{"figures", "-out", dir, "-only", "no-such-figure"},
 		{"figures", "-out", dir, "-only", "saddle,nope"},
-		{"figures", "-only", "saddle"},
+		{"figures", "-out", "", "-only", "saddle"},
 		{"figures", "-out", dir, "extra"},
 		{"figures", "-out", dir, "-bogus"},
 	} {

@@ -30,6 +30,15 @@ type stabilityJSON struct {
 	Edge       jsonNum         `json:"edge"`
 	Sharpness  jsonNum         `json:"sharpness"`
 	Directions []directionJSON `json:"directions"`
+	// The table's header line: E(θ), ‖∇E(θ)‖₂, dE/dt = gᵀφ(hH)g along the
+	// principal flow, the number of analysed directions where GD grows
+	// (|1 − hλ| > 1) and whether every eigenpair was analysed.
+	Loss     jsonNum `json:"loss"`
+	GradNorm jsonNum `json:"grad_norm"`
+	DEdtRe   jsonNum `json:"dedt_re"`
+	DEdtIm   jsonNum `json:"dedt_im"`
+	Unstable int     `json:"unstable"`
+	Complete bool    `json:"complete"`
 }
 
 // directionJSON is one direction; sc_re is null at the pole hλ = 1, where
@@ -41,6 +50,11 @@ type directionJSON struct {
 	SCIm     jsonNum `json:"sc_im"`
 	Regime   string  `json:"regime"`
 	GradProj jsonNum `json:"grad_proj"`
+	// GrowthGD is |1 − hλ|; DEdtRe, DEdtIm the direction's share
+	// φ(hλ)(gᵀu)² of dE/dt.
+	GrowthGD jsonNum `json:"growth_gd"`
+	DEdtRe   jsonNum `json:"dedt_re"`
+	DEdtIm   jsonNum `json:"dedt_im"`
 }
 
 func defineStability(fs *flag.FlagSet) func(c *cli) int {
@@ -73,10 +87,13 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 		}
 		if *asJSON {
 			out := stabilityJSON{Problem: p.Name, LR: jsonNum(*lr), Theta: pt.Theta, Edge: jsonNum(pt.Edge), Sharpness: jsonNum(pt.Sharpness),
-				Directions: make([]directionJSON, len(pt.Directions))}
+				Directions: make([]directionJSON, len(pt.Directions)),
+				Loss:       jsonNum(pt.Loss), GradNorm: jsonNum(pt.GradNorm), DEdtRe: jsonNum(real(pt.DEdt)), DEdtIm: jsonNum(imag(pt.DEdt)),
+				Unstable: pt.Unstable, Complete: pt.Complete}
 			for i, d := range pt.Directions {
 				out.Directions[i] = directionJSON{Lambda: jsonNum(d.Lambda), HLambda: jsonNum(d.HLambda), SCRe: jsonNum(real(d.Coef)), SCIm: jsonNum(imag(d.Coef)),
-					Regime: string(d.Regime), GradProj: jsonNum(d.GradProj)}
+					Regime: string(d.Regime), GradProj: jsonNum(d.GradProj),
+					GrowthGD: jsonNum(d.GrowthGD), DEdtRe: jsonNum(real(d.DEdt)), DEdtIm: jsonNum(imag(d.DEdt))}
 			}
 			if math.IsInf(pt.Edge, 0) {
 				c.warn("edge 2/h = %v for h = %g: printed as null", pt.Edge, *lr)

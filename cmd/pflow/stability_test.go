@@ -19,12 +19,12 @@ func TestStabilityJSONContract(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"problem", "lr", "theta", "edge", "sharpness", "directions"} {
+	for _, k := range []string{"problem", "lr", "theta", "edge", "sharpness", "directions", "loss", "grad_norm", "dedt_re", "dedt_im", "unstable", "complete"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("missing field %q", k)
 		}
 	}
-	if len(raw) != 6 {
+	if len(raw) != 12 {
 		t.Errorf("fields %v", raw)
 	}
 	var r struct {
@@ -34,6 +34,12 @@ func TestStabilityJSONContract(t *testing.T) {
 		Edge       float64
 		Sharpness  float64
 		Directions []map[string]any
+		Loss       float64
+		GradNorm   float64 `json:"grad_norm"`
+		DEdtRe     float64 `json:"dedt_re"`
+		DEdtIm     float64 `json:"dedt_im"`
+		Unstable   int
+		Complete   bool
 	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
@@ -42,10 +48,23 @@ func TestStabilityJSONContract(t *testing.T) {
 		t.Fatalf("output %+v", r)
 	}
 	d0, d1 := r.Directions[0], r.Directions[1]
-	if len(d0) != 6 {
+	num := func(m map[string]any, k string) float64 { return m[k].(float64) }
+	if len(d0) != 9 {
 		t.Errorf("direction fields %v", d0)
 	}
-	num := func(m map[string]any, k string) float64 { return m[k].(float64) }
+	// The table's header: E = 0.35² + 0.01·0.2² = 0.1229, g = (−0.7, −0.004),
+	// no direction where GD grows (|1 − 1.8| < 1), and dE/dt = Σ φ(hλ)(gᵀu)²
+	// = φ(1.8)·0.49 + φ(0.018)·1.6e-5 (a few roundings: 1e-14).
+	phi1 := complex(math.Log(0.8), math.Pi) / 1.8
+	phi2 := math.Log1p(-0.018) / 0.018
+	dedt := phi1*0.49 + complex(phi2*1.6e-5, 0)
+	if math.Abs(r.Loss-0.1229) > 1e-16 || math.Abs(r.GradNorm-math.Hypot(0.7, 0.004)) > 1e-15 || r.Unstable != 0 || !r.Complete ||
+		math.Abs(r.DEdtRe-real(dedt)) > 1e-14 || math.Abs(r.DEdtIm-imag(dedt)) > 1e-14 {
+		t.Errorf("header fields: loss %v ‖g‖ %v dE/dt %v%+vi unstable %d complete %v; want dE/dt %v", r.Loss, r.GradNorm, r.DEdtRe, r.DEdtIm, r.Unstable, r.Complete, dedt)
+	}
+	if math.Abs(num(d0, "growth_gd")-0.8) > 1e-15 {
+		t.Errorf("growth_gd %v", d0["growth_gd"])
+	}
 	if math.Abs(num(d0, "sc_re")-math.Log(0.8)/1.8) > 1e-15 || math.Abs(num(d0, "sc_im")-math.Pi/1.8) > 1e-15 ||
 		d0["regime"] != "oscillating-convergent" || math.Abs(num(d0, "h_lambda")-1.8) > 1e-15 || math.Abs(math.Abs(num(d0, "grad_proj"))-0.7) > 1e-15 {
 		t.Errorf("direction 0: %v", d0)

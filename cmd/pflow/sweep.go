@@ -160,10 +160,18 @@ func writeSweepTable(w io.Writer, res *stability.SweepResult, verbose bool) {
 	}
 }
 
+// fmtVec prints a short vector, or its first four entries and its length.
 func fmtVec(x []float64) string {
-	s := make([]string, len(x))
-	for i, v := range x {
+	n := min(len(x), 6)
+	if len(x) > 6 {
+		n = 4
+	}
+	s := make([]string, n)
+	for i, v := range x[:n] {
 		s[i] = strconv.FormatFloat(v, 'g', 6, 64)
+	}
+	if n < len(x) {
+		return "(" + strings.Join(s, ", ") + fmt.Sprintf(", … d = %d)", len(x))
 	}
 	return "(" + strings.Join(s, ", ") + ")"
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -81,4 +83,33 @@ func TestSweepCLI(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", a, code, out, errOut)
 		}
 	}
+}
+
+// FuzzSweepArgs: no flag values make sweep panic or exit outside 0–2.
+func FuzzSweepArgs(f *testing.F) {
+	f.Add("expr:(x^2-1)^2+2*y^2", "0.5,0.5", "0.2:0.6:3", "100")
+	f.Add("logcosh", "", "0.5,3,7", "50")
+	f.Add("expr:x^3", "1", "1e-300:1e300:2", "20")
+	f.Add("expr:exp(x)*sin(y)", "0,0", "0.1", "64")
+	f.Fuzz(func(t *testing.T, problem, x0, lr, steps string) {
+		if n, err := strconv.Atoi(steps); err == nil && n > 200 {
+			return // keep each run short
+		}
+		for _, heavy := range []string{"mlp", "logreg", "matfact", "benchquad", "quadratic:", "deeplinear:"} {
+			if strings.HasPrefix(strings.TrimSpace(problem), heavy) {
+				return
+			}
+		}
+		if rs, err := parseRates(lr); err == nil && len(rs) > 20 {
+			return
+		}
+		a := []string{"sweep", "-problem", problem, "-lr", lr, "-steps", steps}
+		if x0 != "" {
+			a = append(a, "-x0", x0)
+		}
+		var o, e bytes.Buffer
+		if code := run(a, &o, &e); code < 0 || code > 2 {
+			t.Errorf("%v: exit %d", a, code)
+		}
+	})
 }

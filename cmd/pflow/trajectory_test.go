@@ -215,6 +215,8 @@ func FuzzTrajectoryArgs(f *testing.F) {
 	f.Add("logcosh", "pf+np", "1.5", "3", "0.1", "dopri5")
 	f.Add("saddle", "igr", "1e308", "2", "1,1", "tsit5")
 	f.Add("cubic", "bea3", "0x1p-3", "2", "-2", "bs3")
+	f.Add("expr:(x^2-1)^2+2*y^2", "ngf,igr,pf", "0.2", "3", "0.5,0.5", "dop853")
+	f.Add("expr:log(x)+abs(y)", "pf,gd", "0.5", "2", "1,-1", "dopri5")
 	f.Fuzz(func(t *testing.T, problem, flow, lr, steps, x0, method string) {
 		if n, err := strconv.Atoi(steps); err == nil && n > 20 {
 			return // keep each run short

@@ -3,9 +3,9 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"regexp"
 	"runtime"
-	"text/tabwriter"
 	"time"
 
 	"github.com/pflow-go/pflow/verify"
@@ -14,7 +14,7 @@ import (
 func init() {
 	register("verify", command{
 		summary:  "run the verification suite: every flow against exact GD iterates (table or JSON; exit 1 on failure)",
-		synopsis: "[-run REGEX] [-json]",
+		synopsis: "[-run REGEX] [-json] [-v]",
 		define:   defineVerify,
 	})
 }
@@ -31,6 +31,9 @@ type verifyCaseJSON struct {
 	Value     jsonNum `json:"value"`
 	Threshold jsonNum `json:"threshold"`
 	Pass      bool    `json:"pass"`
+	// Detail is the table's DETAIL (-v): the observed order with its
+	// spread, or the distances, integrator error and evaluations.
+	Detail string `json:"detail"`
 }
 
 // verifyJSON is the `verify -json` contract of docs/design.md.
@@ -42,7 +45,8 @@ type verifyJSON struct {
 
 func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 	runRe := fs.String("run", "", "run only the cases whose name matches this regular expression")
-	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
+	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table (with each case's detail)")
+	verbose := fs.Bool("v", false, "print each case's detail under its row")
 	return func(c *cli) int {
 		re, err := regexp.Compile(*runRe)
 		if err != nil {
@@ -57,11 +61,11 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 		if len(cases) == 0 {
 			return c.fail("no case matches -run %q", *runRe)
 		}
-		return runVerify(c, cases, *asJSON)
+		return runVerify(c, cases, *asJSON, *verbose)
 	}
 }
 
-func runVerify(c *cli, cases []verify.Case, asJSON bool) int {
+func runVerify(c *cli, cases []verify.Case, asJSON, verbose bool) int {
 	stdout, stderr := c.stdout, c.stderr
 	start := time.Now()
 	done := 0
@@ -87,24 +91,14 @@ func runVerify(c *cli, cases []verify.Case, asJSON bool) int {
 		out := verifyJSON{Cases: make([]verifyCaseJSON, len(outs)), Passed: passed, Failed: failed}
 		for i, o := range outs {
 			out.Cases[i] = verifyCaseJSON{Name: o.Case.Name, Problem: o.Case.Problem, Flow: o.Case.Flow,
-				Check: o.Case.CheckName(), Value: jsonNum(o.Value), Threshold: jsonNum(o.Case.Threshold), Pass: o.Pass}
+				Check: o.Case.CheckName(), Value: jsonNum(o.Value), Threshold: jsonNum(o.Case.Threshold), Pass: o.Pass, Detail: o.Detail}
 		}
 		if err := writeJSON(stdout, out); err != nil {
 			c.warn("writing output: %v", err)
 			return 1
 		}
 	} else {
-		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CASE\tPROBLEM\tFLOW\tCHECK\tVALUE\tTHRESHOLD\tRESULT\tDETAIL")
-		for _, o := range outs {
-			res := "pass"
-			if !o.Pass {
-				res = "FAIL"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.3g\t%.3g\t%s\t%s\n", o.Case.Name, verifyShort(o.Case.Problem), o.Case.Flow,
-				o.Case.CheckName(), o.Value, o.Case.Threshold, res, o.Detail)
-		}
-		tw.Flush()
+		writeVerifyTable(stdout, outs, verbose)
 		fmt.Fprintf(stdout, "\n%d passed, %d failed\n", passed, failed)
 	}
 	c.warn("%d passed, %d failed in %.2f s", passed, failed, time.Since(start).Seconds())
@@ -114,10 +108,34 @@ func runVerify(c *cli, cases []verify.Case, asJSON bool) int {
 	return 0
 }
 
-// verifyShort trims a parameterised problem spec for the table.
-func verifyShort(spec string) string {
-	if len(spec) > 16 {
-		return spec[:15] + "…"
+// verifyLegend is the table's one-line legend: what VALUE measures.
+const verifyLegend = "VALUE vs exact GD iterates θ_n: max_error max‖θ_flow(nh)−θ_n‖; distance ‖θ_flow(Nh)−ref‖; growth that/‖θ₀−ref‖"
+
+// writeVerifyTable prints the outcomes in fixed columns (at most 110
+// characters wide; long names are cut with …), a legend, and with verbose
+// each case's detail on an indented line under its row.
+func writeVerifyTable(w io.Writer, outs []verify.Outcome, verbose bool) {
+	const row = "%-36s %-16s %-8s %-20s %9s %9s %s\n"
+	fmt.Fprintln(w, verifyLegend)
+	fmt.Fprintf(w, row, "CASE", "PROBLEM", "FLOW", "CHECK", "VALUE", "THRESHOLD", "RESULT")
+	for _, o := range outs {
+		res := "pass"
+		if !o.Pass {
+			res = "FAIL"
+		}
+		fmt.Fprintf(w, row, cut(o.Case.Name, 36), cut(o.Case.Problem, 16), cut(o.Case.Flow, 8), cut(o.Case.CheckName(), 20),
+			fmt.Sprintf("%.3g", o.Value), fmt.Sprintf("%.3g", o.Case.Threshold), res)
+		if verbose || !o.Pass {
+			fmt.Fprintf(w, "    %s\n", o.Detail)
+		}
 	}
-	return spec
+}
+
+// cut shortens s to n characters, ending in … when cut.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }

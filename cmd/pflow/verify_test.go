@@ -20,6 +20,7 @@ type verifyOut struct {
 		Value     *float64 `json:"value"`
 		Threshold float64  `json:"threshold"`
 		Pass      bool     `json:"pass"`
+		Detail    string   `json:"detail"`
 	} `json:"cases"`
 	Passed int `json:"passed"`
 	Failed int `json:"failed"`
@@ -49,7 +50,7 @@ func TestVerifyFullSuiteJSON(t *testing.T) {
 	}
 	for i, c := range v.Cases {
 		s := suite[i]
-		if c.Name != s.Name || c.Problem != s.Problem || c.Flow != s.Flow || c.Check != s.CheckName() || c.Threshold != s.Threshold || !c.Pass || c.Value == nil {
+		if c.Name != s.Name || c.Problem != s.Problem || c.Flow != s.Flow || c.Check != s.CheckName() || c.Threshold != s.Threshold || !c.Pass || c.Value == nil || c.Detail == "" {
 			t.Errorf("case %d: %+v, suite %q", i, c, s.Name)
 		}
 	}
@@ -64,8 +65,13 @@ func TestVerifyTableAndRun(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if !strings.HasPrefix(lines[0], "CASE") || !strings.Contains(lines[0], "THRESHOLD") {
-		t.Errorf("header %q", lines[0])
+	if lines[0] != verifyLegend || !strings.HasPrefix(lines[1], "CASE") || !strings.Contains(lines[1], "THRESHOLD") || strings.Contains(out, "DETAIL") {
+		t.Errorf("legend and header %q", lines[:2])
+	}
+	for _, l := range lines {
+		if n := len([]rune(l)); n > 120 {
+			t.Errorf("%d columns: %q", n, l)
+		}
 	}
 	n := 0
 	for _, c := range verify.Suite() {
@@ -76,11 +82,29 @@ func TestVerifyTableAndRun(t *testing.T) {
 			}
 		}
 	}
-	if n < 6 || len(lines) != n+3 || !strings.HasSuffix(out, "passed, 0 failed\n") {
+	if n < 6 || len(lines) != n+4 || !strings.HasSuffix(out, "passed, 0 failed\n") {
 		t.Errorf("%d cases, %d lines:\n%s", n, len(lines), out)
 	}
 	if strings.Count(errOut, "[") != n {
 		t.Errorf("progress lines: %q", errOut)
+	}
+	// -v: the detail under each row; GD rows say there was no integration.
+	code, out, _ = runCmd("verify", "-v", "-run", "^diverge/quadratic2d/(gd|pf)$")
+	if code != 0 || strings.Count(out, "\n    ") != 2 || !strings.Contains(out, "    GD iterates (no integration)") || !strings.Contains(out, "    max error") {
+		t.Errorf("-v: exit %d\n%s", code, out)
+	}
+}
+
+// TestVerifyTableWidth: every name and check of the default suite fits
+// its column, so no row of the table is cut or wider than 120.
+func TestVerifyTableWidth(t *testing.T) {
+	for _, c := range verify.Suite() {
+		if cut(c.Name, 36) != c.Name || cut(c.Flow, 8) != c.Flow || cut(c.CheckName(), 20) != c.CheckName() {
+			t.Errorf("case %q (flow %q, check %q) does not fit the table", c.Name, c.Flow, c.CheckName())
+		}
+	}
+	if n := len([]rune(verifyLegend)); n > 120 {
+		t.Errorf("legend is %d columns", n)
 	}
 }
 
