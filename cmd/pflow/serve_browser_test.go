@@ -481,6 +481,10 @@ func TestExplorerInBrowser(t *testing.T) {
 		}
 		b.set("lrnum", "0.2")
 		b.checkPlot("pf", "igr")
+		// The pointer near the saddle (0, 0): the hover panel fills in.
+		box := eval[[]float64](b, `(() => { const r = document.getElementById("plot").getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`)
+		b.do("moving the pointer", chromedp.MouseEvent(chromedp.MouseMoved, box[0]+0.38*box[2], box[1]+0.62*box[3]))
+		b.waitFor(`!!document.getElementById("hover-body").dataset.theta`, 20*time.Second)
 		shot := b.screenshot("expression")
 		if os.Getenv("PFLOW_README_SCREENSHOT") == "1" {
 			png, err := os.ReadFile(shot)
