@@ -109,6 +109,7 @@ func TestUsage(t *testing.T) {
 		"figures":    {"-out", "-only"},
 		"bseries":    {"-method", "-order", "-format"},
 		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
+		"serve":      {"-addr", "-timeout"},
 	}
 	if n := strings.Count(errOut, "\n"); n > 25 {
 		t.Errorf("bare pflow prints %d lines, want ≤ 25", n)

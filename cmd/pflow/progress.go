@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sync"
@@ -43,17 +44,51 @@ func watchProblem(p *problems.Problem, pr *progress) *problems.Problem {
 // progress prints throttled progress lines on stderr: nothing during the
 // first delay (short runs stay quiet), then at most one line per every.
 // It is safe for concurrent use.
+//
+// progress is also the checkpoint through which `pflow serve` stops a
+// run: when the stderr a command writes to is a runContext (the server's
+// stderr buffer), progress prints nothing and every tick (one per
+// gradient, Hessian-vector product, complex loss or flow evaluation of a
+// watched problem) panics with a canceledRun once the request's context
+// is done; the server recovers it and answers with an error.
 type progress struct {
 	w            io.Writer
 	prefix       string
 	delay, every time.Duration
 	mu           sync.Mutex
 	start, last  time.Time
+	ctx          context.Context // nil: never canceled
 }
+
+// runContext is implemented by a stderr writer that carries the context
+// of the run (serve.go).
+type runContext interface {
+	runContext() context.Context
+}
+
+// runCtx returns the context of the run: the request's when `pflow serve`
+// runs the command (its stderr is a runContext), else
+// context.Background(). Commands whose library calls take a context pass
+// this one.
+func (c *cli) runCtx() context.Context {
+	if rc, ok := c.stderr.(runContext); ok {
+		return rc.runContext()
+	}
+	return context.Background()
+}
+
+// canceledRun is the panic value of a tick after the run's context is
+// done; only the server (serve.go) recovers it.
+type canceledRun struct{ err error }
 
 func newProgress(w io.Writer, prefix string) *progress {
 	now := time.Now()
-	return &progress{w: w, prefix: prefix, delay: progressDelay, every: progressEvery, start: now, last: now.Add(progressDelay - progressEvery)}
+	p := &progress{w: w, prefix: prefix, delay: progressDelay, every: progressEvery, start: now, last: now.Add(progressDelay - progressEvery)}
+	if rc, ok := w.(runContext); ok {
+		p.ctx = rc.runContext()
+		p.w = io.Discard
+	}
+	return p
 }
 
 // Progress throttling (variables so that tests can make every call print).
@@ -77,7 +112,15 @@ func (p *progress) due() bool {
 
 // tick prints one line when due, with the elapsed time appended.
 func (p *progress) tick(format string, a ...any) {
-	if p == nil || !p.due() {
+	if p == nil {
+		return
+	}
+	if p.ctx != nil {
+		if err := p.ctx.Err(); err != nil {
+			panic(canceledRun{err})
+		}
+	}
+	if !p.due() {
 		return
 	}
 	fmt.Fprintf(p.w, "%s"+format+" (%.0f s)\n", append(append([]any{p.prefix}, a...), time.Since(p.start).Seconds())...)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -118,7 +117,7 @@ func defineSweep(fs *flag.FlagSet) func(c *cli) int {
 		if work := float64(*steps) * float64(len(rates)) * float64(p.Dim); work > 1e10 {
 			return c.fail("steps × rates × dimension = %.3g exceeds 1e10: sweep fewer rates or steps", work)
 		}
-		res, err := stability.Sweep(context.Background(), watchProblem(p, newProgress(c.stderr, "pflow sweep: ")), x, rates, *steps, nil)
+		res, err := stability.Sweep(c.runCtx(), watchProblem(p, newProgress(c.stderr, "pflow sweep: ")), x, rates, *steps, nil)
 		if err != nil {
 			return c.exitFor(err, stability.ErrInvalidInput)
 		}
