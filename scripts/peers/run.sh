@@ -10,7 +10,7 @@
 #   scripts/peers/run.sh            # install, build, run 3 rounds
 #   INSTALL=0 ROUNDS=1 scripts/peers/run.sh
 #
-# Environment: OUT (output folder, default ./peers-out), ROUNDS (3),
+# Environment: OUT (output folder, default a new temporary folder), ROUNDS (3),
 # INSTALL (1: apt-get install the peers; needs root or sudo), PYTHON
 # (Debian's /usr/bin/python3, which sees python3-scipy), SMALL_TOLS,
 # DENSE_TOLS, DENSE (the dense problems). BLAS runs single-threaded
@@ -18,7 +18,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-out=${OUT:-$PWD/peers-out}
+out=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/pflow-peers.XXXXXX")}
 rounds=${ROUNDS:-3}
 py=${PYTHON:-/usr/bin/python3}
 small_tols=${SMALL_TOLS:-1e-6,1e-9,1e-12}
