@@ -70,3 +70,4 @@ for r in $(seq 1 "$rounds"); do
 	"$py" "$here/scipy_bench.py" "$dense_tols" $dense >> "$f"
 done
 "$py" "$here/summarize.py" "$out"/round*.csv | tee "$out/summary.md"
+echo "rows (round*.csv), versions.txt and summary.md in $out" >&2
