@@ -111,9 +111,12 @@ func (e *CEig) reserve(n int) {
 }
 
 // Factorize computes the eigendecomposition of the general complex
-// row-major n×n matrix a, which is not modified. Errors wrap ErrNotFinite,
-// ErrNoConvergence (the QR iteration hit its limit) or ErrDefective (the
-// eigenvector matrix is singular to working precision, cond(V) > MaxCond).
+// row-major n×n matrix a, which is not modified. Errors wrap ErrNotFinite
+// (a non-finite entry), ErrOverflow and ErrNotFinite (an eigenvalue or the
+// Schur form beyond the float64 range; entries of any finite magnitude are
+// scaled by a power of two first), ErrNoConvergence (the QR iteration hit
+// its limit) or ErrDefective (the eigenvector matrix is singular to working
+// precision, cond(V) > MaxCond).
 // On error the receiver holds no factorization. It panics if len(a) != n*n.
 func (e *CEig) Factorize(a []complex128, n int) error {
 	if n < 0 || len(a) != n*n {
@@ -162,6 +165,20 @@ func (e *CEig) factorize() error {
 		e.ok, e.rcond = true, 1
 		return nil
 	}
+	// Entries far from 1 in magnitude are scaled by a power of two (exact)
+	// so that the reduction and the QR iteration cannot overflow or
+	// underflow in intermediate products (as DGEEV scales by DLASCL); the
+	// eigenvalues and the Schur form are scaled back at the end.
+	sc := 1.0
+	var amax float64
+	for _, z := range h {
+		amax = math.Max(amax, cabs1(z))
+	}
+	if amax > 0x1p500 || (amax > 0 && amax < 0x1p-500) {
+		_, ex := math.Frexp(amax)
+		sc = math.Ldexp(1, -ex)
+		Scale(complex(sc, 0), h)
+	}
 	hessenberg(h, e.zt, n, e.t, e.s)
 	transpose(e.zt, n)
 	itmax := set.MaxIter
@@ -171,10 +188,21 @@ func (e *CEig) factorize() error {
 	if err := schurQR(h, e.zt, n, itmax); err != nil {
 		return err
 	}
+	triEigvec(e.x, h, n)
+	if sc != 1 {
+		Scale(complex(1/sc, 0), h)
+		for _, z := range h {
+			if !IsFinite(z) {
+				return overflowErr("linalg: CEig: Schur form")
+			}
+		}
+	}
 	for i := 0; i < n; i++ {
 		e.values[i] = h[i*n+i]
+		if !IsFinite(e.values[i]) {
+			return overflowErr("linalg: CEig: eigenvalue %d", i)
+		}
 	}
-	triEigvec(e.x, h, n)
 	// V = Z X with X upper triangular, both stored transposed: row c of Vᵀ
 	// is Σ_{m≤c} X_mc (row m of Zᵀ). Vᵀ is built in e.vinv (free until the
 	// inverse is formed), then transposed into e.v.

@@ -357,3 +357,36 @@ func TestCEigNoConvergence(t *testing.T) {
 		t.Errorf("err = %v, want ErrNoConvergence", err)
 	}
 }
+
+// TestCEigScaling: matrices with huge or tiny entries are scaled by a power
+// of two before the reduction. s·[[1, 2], [3, 4]] has eigenvalues
+// s(5 ± √33)/2 (closed form); for s = 1e300 the unscaled QR iteration
+// overflows in its intermediate products, for s = 1e-300 it underflows.
+// [[x, x], [x, x]] with x = 1e308 has the eigenvalue 2e308, beyond the
+// float64 range: an overflow error, not ErrDefective.
+func TestCEigScaling(t *testing.T) {
+	var e CEig
+	for _, s := range []float64{1e300, 1e-300, 1} {
+		a := []complex128{complex(s, 0), complex(2*s, 0), complex(3*s, 0), complex(4*s, 0)}
+		if err := e.Factorize(a, 2); err != nil {
+			t.Fatalf("s = %g: %v", s, err)
+		}
+		want := []float64{s * (5 - math.Sqrt(33)) / 2, s * (5 + math.Sqrt(33)) / 2}
+		got := []float64{real(e.Values()[0]), real(e.Values()[1])}
+		if got[0] > got[1] {
+			got[0], got[1] = got[1], got[0]
+		}
+		for i := range want {
+			// A backward-stable eigensolver: absolute error a small
+			// multiple of ε‖A‖ (‖A‖ ≈ 5.5s).
+			if math.Abs(got[i]-want[i]) > 20*eps*5.5*s || imag(e.Values()[i]) != 0 && math.Abs(imag(e.Values()[i])) > 20*eps*5.5*s {
+				t.Errorf("s = %g: eigenvalues %v, want %v", s, e.Values(), want)
+			}
+		}
+	}
+	x := complex(1e308, 0)
+	err := e.Factorize([]complex128{x, x, x, x}, 2)
+	if !errors.Is(err, ErrOverflow) || !errors.Is(err, ErrNotFinite) || errors.Is(err, ErrDefective) {
+		t.Fatalf("x = 1e308: err = %v, want ErrOverflow and ErrNotFinite, not ErrDefective", err)
+	}
+}

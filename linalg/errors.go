@@ -1,6 +1,9 @@
 package linalg
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Functions wrap them with context, so test with errors.Is.
 var (
@@ -25,7 +28,16 @@ var (
 	ErrQuasiNull = errors.New("linalg: quasi-null eigenvector (uᵀu ≈ 0)")
 	// ErrNotFinite reports a NaN or infinite entry in an input.
 	ErrNotFinite = errors.New("linalg: input is not finite")
+	// ErrOverflow reports a result (an eigenvalue, say) whose magnitude
+	// exceeds the float64 range although the input is finite. Errors
+	// wrapping it also match ErrNotFinite.
+	ErrOverflow = errors.New("linalg: result overflows the float64 range")
 	// ErrInvalidArgument reports an argument out of its documented range
 	// (for example k > n in a Krylov method).
 	ErrInvalidArgument = errors.New("linalg: invalid argument")
 )
+
+// overflowErr returns an error wrapping both ErrOverflow and ErrNotFinite.
+func overflowErr(format string, args ...any) error {
+	return fmt.Errorf("%s: %w", fmt.Sprintf(format, args...), errors.Join(ErrOverflow, ErrNotFinite))
+}

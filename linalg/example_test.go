@@ -129,3 +129,30 @@ func ExampleLU() {
 	// Output:
 	// det = (5+0i), x = [(1.000+0.000i) (0.000+1.000i)]
 }
+
+// MulVec multiplies a real row-major matrix by a real or a complex vector
+// through DGEMV; CMatVec does the same for a complex matrix.
+func ExampleMulVec() {
+	a := []float64{
+		1, 2,
+		3, 4,
+	}
+	y := make([]float64, 2)
+	linalg.MulVec(y, a, 2, 2, []float64{1, 1})
+	z := make([]complex128, 2)
+	linalg.MulVec(z, a, 2, 2, []complex128{1i, 1})
+	fmt.Println(y, z)
+	// Output: [3 7] [(2+1i) (4+3i)]
+}
+
+func ExampleCMatVec() {
+	a := []complex128{
+		1, 1i,
+		1i, 1,
+	}
+	mv := linalg.NewCMatVec(a, 2, 2)
+	y := make([]complex128, 2)
+	mv.MulVecTo(y, []complex128{1, 1i})
+	fmt.Println(y)
+	// Output: [(0+0i) (0+2i)]
+}

@@ -6,6 +6,8 @@ import (
 	"math/cmplx"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/lapack"
 	lapackgonum "gonum.org/v1/gonum/lapack/gonum"
@@ -293,8 +295,12 @@ func LanczosEig(a SymOperator, n, k int, which Which, s *KrylovSettings) (Lanczo
 // every checkpoint, the last time for the returned approximation.
 type Krylov struct {
 	n int
-	// Real Lanczos.
-	qr          [][]float64
+	// Real Lanczos: the basis vectors are the rows of the row-major
+	// matrix qr (row j = qr[j*n:(j+1)*n]), so that reorthogonalization
+	// and assembly are matrix-vector products through BLAS (Dgemv).
+	qr          []float64
+	hr          []float64 // Gram–Schmidt coefficients Q_mᵀw
+	cr          []float64 // real or imaginary part of c_m
 	alpha, beta []float64
 	wr          []float64
 	theta       []float64
@@ -342,13 +348,29 @@ func (k *Krylov) reset(n int) {
 	k.wc = growC(k.wc, n)
 }
 
-// realVec returns basis vector j of the real Lanczos process.
-func (k *Krylov) realVec(j int) []float64 {
-	for len(k.qr) <= j {
-		k.qr = append(k.qr, make([]float64, k.n))
+// realVec returns basis vector j of the real Lanczos process, growing the
+// basis storage (by doubling, copying the vectors already there) when
+// needed; maxm bounds the growth.
+func (k *Krylov) realVec(j, maxm int) []float64 {
+	n := k.n
+	if need := (j + 1) * n; len(k.qr) < need {
+		if cap(k.qr) < need {
+			q := make([]float64, need, min(max(2*cap(k.qr), need), maxm*n))
+			copy(q, k.qr)
+			k.qr = q
+		}
+		k.qr = k.qr[:need]
 	}
-	return k.qr[j]
+	return k.qr[j*n : (j+1)*n]
 }
+
+// realBasis returns the first m real basis vectors as the rows of an m×n
+// BLAS matrix.
+func (k *Krylov) realBasis(m int) blas64.General {
+	return blas64.General{Rows: m, Cols: k.n, Stride: k.n, Data: k.qr[:m*k.n]}
+}
+
+func vec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
 
 // cplxVec returns complex basis vector j.
 func (k *Krylov) cplxVec(j int) []complex128 {
@@ -502,13 +524,15 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 	k.alpha, k.beta = growF(k.alpha, maxm)[:0], growF(k.beta, maxm)[:0]
 	k.theta = growF(k.theta, maxm)
 	k.c, k.prev = growC(k.c, maxm)[:0], growC(k.prev, maxm)[:0]
-	floats.ScaleTo(k.realVec(0), 1/nrm, v)
+	k.qr = k.qr[:0]
+	floats.ScaleTo(k.realVec(0, maxm), 1/nrm, v)
+	k.hr = growF(k.hr, maxm)
 	w := k.wr
 	var cm convMon
 	anorm := 0.0
 	next := 2
 	for m := 1; ; m++ {
-		q := k.qr[m-1]
+		q := k.qr[(m-1)*n : m*n]
 		a(w, q)
 		st.MatVecs++
 		al := floats.Dot(q, w)
@@ -523,13 +547,16 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 		// having removed the large components already.
 		floats.AddScaled(w, -al, q)
 		if m > 1 {
-			floats.AddScaled(w, -k.beta[m-2], k.qr[m-2])
+			floats.AddScaled(w, -k.beta[m-2], k.qr[(m-2)*n:(m-1)*n])
 		}
 		bt := floats.Norm(w, 2)
+		// Classical Gram–Schmidt as two matrix-vector products,
+		// h = Q_m w and w ← w − Q_mᵀh (row-major Q_m), repeated at most
+		// once ("twice is enough").
+		qm, h := k.realBasis(m), vec(k.hr[:m])
 		for pass := 0; pass < 2; pass++ {
-			for _, qj := range k.qr[:m] {
-				floats.AddScaled(w, -floats.Dot(qj, w), qj)
-			}
+			blas64.Gemv(blas.NoTrans, 1, qm, vec(w), 0, h)
+			blas64.Gemv(blas.Trans, -1, qm, h, 1, vec(w))
 			prev := bt
 			bt = floats.Norm(w, 2)
 			if bt > prev/math.Sqrt2 {
@@ -546,7 +573,7 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 		} else {
 			k.beta = append(k.beta, bt)
 			if m < maxm {
-				floats.ScaleTo(k.realVec(m), 1/bt, w)
+				floats.ScaleTo(k.realVec(m, maxm), 1/bt, w)
 			}
 		}
 		last := m >= maxm || invariant
@@ -566,13 +593,18 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 		st.Iterations = m
 		st.ErrEst = cm.check(m, invariant, Norm2(k.c), func() float64 { return diffNorm(k.c, k.prev) })
 		if st.ErrEst <= set.Tol || last {
-			clear(dst)
-			for j := 0; j < m; j++ {
-				cj := k.c[j] * complex(nrm, 0)
-				cr, ci := real(cj), imag(cj)
-				for i, x := range k.qr[j] {
-					dst[i] += complex(cr*x, ci*x)
-				}
+			// dst = ‖v‖ Q_mᵀ c_m, real and imaginary parts by Dgemv.
+			k.cr = growF(k.cr, 2*m+2*n)
+			cre, cim := k.cr[:m], k.cr[m:2*m]
+			xre, xim := k.cr[2*m:2*m+n], k.cr[2*m+n:2*m+2*n]
+			for j, z := range k.c {
+				cre[j], cim[j] = real(z), imag(z)
+			}
+			qm := k.realBasis(m)
+			blas64.Gemv(blas.Trans, nrm, qm, vec(cre), 0, vec(xre))
+			blas64.Gemv(blas.Trans, nrm, qm, vec(cim), 0, vec(xim))
+			for i := range dst {
+				dst[i] = complex(xre[i], xim[i])
 			}
 			if st.ErrEst <= set.Tol {
 				return st, nil

@@ -39,8 +39,10 @@ type SymEig struct {
 // Factorize computes the eigendecomposition of the symmetric matrix given by
 // the upper triangle of the row-major n×n matrix a (the strict lower
 // triangle is not read). a is not modified. It returns an error wrapping
-// ErrNotFinite for a non-finite entry and ErrNoConvergence if the QR
-// iteration of DSYEV fails. It panics if len(a) != n*n.
+// ErrNotFinite for a non-finite entry, ErrNoConvergence if the QR
+// iteration of DSYEV fails, and ErrOverflow (which also matches
+// ErrNotFinite) when an eigenvalue exceeds the float64 range (finite
+// entries near 1e308 can have eigenvalues up to n times larger). It panics if len(a) != n*n.
 func (e *SymEig) Factorize(a []float64, n int) error {
 	if n < 0 || len(a) != n*n {
 		panic("linalg: SymEig.Factorize: len(a) != n*n")
@@ -102,6 +104,14 @@ func (e *SymEig) factorize() error {
 	a := blas64.Symmetric{Uplo: blas.Upper, N: n, Stride: n, Data: e.v}
 	if !lapack64.Syev(lapack.EVCompute, a, e.values, e.work, len(e.work)) {
 		return fmt.Errorf("linalg: SymEig: DSYEV: %w", ErrNoConvergence)
+	}
+	// DSYEV scales a matrix with entries near the overflow threshold before
+	// the iteration and scales the eigenvalues back: an eigenvalue beyond
+	// the float64 range comes back infinite.
+	for _, l := range e.values {
+		if math.IsInf(l, 0) || math.IsNaN(l) {
+			return overflowErr("linalg: SymEig: eigenvalue %v", l)
+		}
 	}
 	if e.Descending {
 		for j := 0; j < n/2; j++ {

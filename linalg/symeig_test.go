@@ -1,6 +1,7 @@
 package linalg
 
 import (
+	"errors"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -178,5 +179,25 @@ func TestSymEigFactorizeSym(t *testing.T) {
 	}
 	if !slices.Equal(e1.Values(), e2.Values()) || !slices.Equal(e1.Vectors(), e2.Vectors()) {
 		t.Errorf("FactorizeSym differs from Factorize")
+	}
+}
+
+// TestSymEigOverflow: [[x, x], [x, x]] has eigenvalues 0 and 2x. For
+// x = 1e308 the eigenvalue 2e308 is beyond the float64 range: a clear
+// error, not an infinite eigenvalue. For x = 1e307 DSYEV's internal scaling
+// gives both exactly enough (the scaled problem is benign: relative error a
+// few ε).
+func TestSymEigOverflow(t *testing.T) {
+	var e SymEig
+	err := e.Factorize([]float64{1e308, 1e308, 1e308, 1e308}, 2)
+	if !errors.Is(err, ErrOverflow) || !errors.Is(err, ErrNotFinite) {
+		t.Fatalf("x = 1e308: err = %v, want ErrOverflow and ErrNotFinite", err)
+	}
+	if err := e.Factorize([]float64{1e307, 1e307, 1e307, 1e307}, 2); err != nil {
+		t.Fatalf("x = 1e307: %v", err)
+	}
+	v := e.Values()
+	if math.Abs(v[0]) > 4*eps*2e307 || math.Abs(v[1]-2e307) > 4*eps*2e307 {
+		t.Errorf("x = 1e307: eigenvalues %v, want [0 2e307]", v)
 	}
 }

@@ -119,8 +119,10 @@ type Backend int
 
 const (
 	// BackendAuto picks BackendConstant for problems with a constant
-	// Hessian, BackendDense when the problem has a dense Hessian and
-	// BackendKrylov otherwise.
+	// Hessian, BackendDense when the problem has a dense Hessian and its
+	// dimension is at most 256 (real flows) or 128 (complex flows), the
+	// measured crossover (see BenchmarkPFCrossover), and BackendKrylov
+	// otherwise.
 	BackendAuto Backend = iota
 	// BackendDense decomposes the dense Hessian at every evaluation.
 	BackendDense

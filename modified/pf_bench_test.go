@@ -356,3 +356,59 @@ func BenchmarkPFKrylov(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPFCrossover measures one evaluation of φ(hH)g with the dense and
+// the Krylov back-ends on logistic regression with p parameters (a
+// non-constant Hessian that the problem forms analytically in O(np²), and
+// whose Hessian-vector product costs O(np)), at the start point (real) and
+// at a complex point near it, with h = 1.5/λ_max so that the logarithmic
+// singularity hλ = 1 lies inside the spectrum. It is the measurement behind
+// the automatic back-end choice (pfAutoDenseMax):
+//
+//	go test ./modified -run XXX -bench PFCrossover -benchtime 20x
+func BenchmarkPFCrossover(b *testing.B) {
+	for _, dim := range []int{10, 25, 50, 100, 200, 400} {
+		p, err := problems.ByName(fmt.Sprintf("logreg:n=400,p=%d", dim))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := p.Dim
+		hess := make([]float64, n*n)
+		p.Real.Hess(hess, p.X0)
+		var e linalg.SymEig
+		if err := e.Factorize(hess, n); err != nil {
+			b.Fatal(err)
+		}
+		vals := e.Values()
+		h := 1.5 / math.Max(math.Abs(vals[0]), math.Abs(vals[n-1]))
+		rnd := rand.New(rand.NewPCG(7, 8))
+		yr := make([]complex128, n)
+		yc := make([]complex128, n)
+		for i := range yr {
+			yr[i] = complex(p.X0[i]+0.1*rnd.NormFloat64(), 0)
+			yc[i] = yr[i] + complex(0, 0.01*rnd.NormFloat64())
+		}
+		for _, be := range []struct {
+			name string
+			b    Backend
+		}{{"dense", BackendDense}, {"krylov", BackendKrylov}} {
+			for _, pt := range []struct {
+				name string
+				y    []complex128
+			}{{"real", yr}, {"complex", yc}} {
+				b.Run(fmt.Sprintf("%s/%s/d=%d", pt.name, be.name, n), func(b *testing.B) {
+					pf, err := NewPF[complex128](p, h, &Options{Backend: be.b, PrincipalBranch: true, KrylovMaxIter: n})
+					if err != nil {
+						b.Fatal(err)
+					}
+					dst := make([]complex128, n)
+					for b.Loop() {
+						if err := pf.Eval(dst, pt.y); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
+			}
+		}
+	}
+}

@@ -922,3 +922,45 @@ func TestPFKrylovTrajectoryMatchesDense(t *testing.T) {
 		t.Errorf("the flow stayed real (max |Im θ| = %g): the test does not exercise complex θ", im)
 	}
 }
+
+// TestPFAutoBackend checks the automatic back-end choice: constant for a
+// quadratic, dense up to the measured crossover (256 for real flows, 128
+// for complex ones) for a problem with a non-constant dense Hessian, Krylov
+// above it and for problems without a dense Hessian.
+func TestPFAutoBackend(t *testing.T) {
+	cases := []struct {
+		spec    string
+		complex bool
+		want    Backend
+	}{
+		{"quadratic:d=300", false, BackendConstant},
+		{"logreg:p=256", false, BackendDense},
+		{"logreg:p=257", false, BackendKrylov},
+		{"logreg:p=128", true, BackendDense},
+		{"logreg:p=129", true, BackendKrylov},
+		{"mlp", true, BackendKrylov}, // d = 2103: no dense Hessian
+	}
+	for _, c := range cases {
+		p, err := problems.ByName(c.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got Backend
+		if c.complex {
+			pf, err := NewPF[complex128](p, 0.5, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", c.spec, err)
+			}
+			got = pf.Backend()
+		} else {
+			pf, err := NewPF[float64](p, 0.5, nil)
+			if err != nil {
+				t.Fatalf("%s: %v", c.spec, err)
+			}
+			got = pf.Backend()
+		}
+		if got != c.want {
+			t.Errorf("%s (complex %v): back-end %d, want %d", c.spec, c.complex, got, c.want)
+		}
+	}
+}

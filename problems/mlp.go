@@ -320,7 +320,7 @@ func affineAdd[T linalg.Scalar](dst, w, v []T) {
 // Func, Grad and HessVec (Pearlmutter's R-operator) and D3 (hyper-dual
 // forward mode over the R-operator) are exact; Hess is nil when the
 // dimension exceeds 512 (otherwise it is assembled column by column from
-// HessVec, which allocates two vectors per call). tanh is entire except for poles
+// HessVec, without allocating in steady state). tanh is entire except for poles
 // at iπ(k + ½), so the complex extension is provided.
 func NewMLP(samples, in, hidden, out int, seed uint64) (*Problem, error) {
 	if samples < 1 || in < 1 || hidden < 1 || out < 1 {
@@ -347,20 +347,23 @@ func NewMLP(samples, in, hidden, out int, seed uint64) (*Problem, error) {
 }
 
 // hessFromHVP returns a dense Hess assembled from n Hessian-vector products
-// with the unit vectors (symmetrised). It allocates two n-vectors per call.
+// with the unit vectors, symmetrised: H e_j is written straight into row j
+// of hess (column j of a symmetric H), and the average of the two
+// triangles is taken. The unit vector comes from a sync.Pool, so the
+// function is safe for concurrent use and does not allocate in steady
+// state.
 func hessFromHVP[T linalg.Scalar](n int, hvp func(hv, x, v []T)) func(hess, x []T) {
+	pool := &sync.Pool{New: func() any { e := make([]T, n); return &e }}
 	return func(hess, x []T) {
 		checkLenT(n*n, hess)
 		checkLenT(n, x)
-		e := make([]T, n)
-		col := make([]T, n)
+		ep := pool.Get().(*[]T)
+		defer pool.Put(ep)
+		e := *ep
 		for j := range n {
 			e[j] = 1
-			hvp(col, x, e)
+			hvp(hess[j*n:(j+1)*n], x, e)
 			e[j] = 0
-			for i, c := range col {
-				hess[i*n+j] = c
-			}
 		}
 		for i := range n {
 			for j := i + 1; j < n; j++ {

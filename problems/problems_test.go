@@ -662,6 +662,15 @@ func TestNoAllocs(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("%s: %v allocations per call set", spec, allocs)
 		}
+		if p.Real.Hess != nil {
+			hr, hc := make([]float64, n*n), make([]complex128, n*n)
+			if allocs := testing.AllocsPerRun(20, func() {
+				p.Real.Hess(hr, x)
+				c.Hess(hc, z)
+			}); allocs != 0 {
+				t.Errorf("%s: dense Hess: %v allocations per call", spec, allocs)
+			}
+		}
 	}
 }
 

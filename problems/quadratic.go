@@ -16,7 +16,8 @@ import (
 const MaxDenseHessDim = 4096
 
 // quadOp applies a fixed real symmetric matrix A to a vector of T:
-// dst = A v. dst and v must not alias unless stated.
+// dst = A v. dst and v must not alias unless stated (the dense form goes
+// through BLAS: linalg.MulVec, linalg.DotRC).
 type quadOp struct {
 	n int
 	// Dense form (row-major), or nil.
@@ -28,14 +29,8 @@ type quadOp struct {
 func quadApply[T linalg.Scalar](q *quadOp, dst, v []T) {
 	n := q.n
 	if q.a != nil {
-		for i := range n {
-			row := q.a[i*n : i*n+n]
-			var s T
-			for j, aij := range row {
-				s += fl[T](aij) * v[j]
-			}
-			dst[i] = s
-		}
+		// DGEMV (two for complex v, on its real and imaginary parts).
+		linalg.MulVec(dst, q.a, n, n, v)
 		return
 	}
 	// Q v = v − 2u(uᵀv); scale by λ; apply Q again. dst may alias v.
@@ -88,12 +83,7 @@ func quadFuncs[T linalg.Scalar](q *quadOp) Funcs[T] {
 			var e T
 			if q.a != nil {
 				for i := range n {
-					row := q.a[i*n : i*n+n]
-					var s T
-					for j, aij := range row {
-						s += fl[T](aij) * x[j]
-					}
-					e += x[i] * s
+					e += x[i] * linalg.DotRC(q.a[i*n:i*n+n], x)
 				}
 				return e / 2
 			}

@@ -305,7 +305,7 @@ func TestBenchTinyATol(t *testing.T) {
 }
 
 // TestBenchJobs checks the full default table: the four ode methods on the
-// nine problems at three tolerances, radau5 on vanderpol at three, and the
+// thirteen problems (nine, and the four _householder rows) at three tolerances, radau5 on vanderpol at three, and the
 // ten splitting methods on the two kepler rows (no tolerance); with
 // -steps every ode method and the splitting methods, no radau5.
 func TestBenchJobs(t *testing.T) {
@@ -333,7 +333,7 @@ func TestBenchJobs(t *testing.T) {
 			count["ode"]++
 		}
 	}
-	want := map[string]int{"ode": 9 * 4 * 3, "radau5/vanderpol": 3, "split/kepler_energy": 10, "split/kepler_final": 10}
+	want := map[string]int{"ode": len(benchprob.Names()) * 4 * 3, "radau5/vanderpol": 3, "split/kepler_energy": 10, "split/kepler_final": 10}
 	if !maps.Equal(count, want) {
 		t.Errorf("rows %v, want %v", count, want)
 	}
@@ -342,7 +342,7 @@ func TestBenchJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	jobs, code = benchJobs(c, benchprob.Names(), fixed, [][2]float64{{0, 0}}, benchSettings{steps: 100})
-	if code != 0 || len(jobs) != 9*len(ode.Names())+2*len(geometric.Methods) {
+	if code != 0 || len(jobs) != len(benchprob.Names())*len(ode.Names())+2*len(geometric.Methods) {
 		t.Errorf("-steps 100: %d rows, exit %d", len(jobs), code)
 	}
 	for _, j := range jobs {

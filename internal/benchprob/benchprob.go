@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/big"
 	"math/cmplx"
+
+	"github.com/pflow-go/pflow/linalg"
 )
 
 // Problem is one benchmark problem: y' = F(t, y) on [0, T1] from Y0, with
@@ -56,24 +58,48 @@ type Entry struct {
 
 // Entries returns the problems of docs/benchmarks.md in table order:
 // arenstorf, lorenz, vanderpol, kepler_energy, kepler_final,
-// gradflow_d100, gradflow_d1000, principal_d100, principal_d1000.
+// gradflow_d100, gradflow_d1000, principal_d100, principal_d1000 (dense
+// d×d matrix-vector products, the peers' workload), then
+// gradflow_d100_householder, gradflow_d1000_householder,
+// principal_d100_householder, principal_d1000_householder (the same
+// problems with the matrix applied in O(d) through its Householder
+// factors: a cheaper workload, not to be compared with the peers' dense
+// rows). Building the entries builds no problem.
 func Entries() []Entry {
 	real := func(f func() *Problem[float64]) Entry {
 		p := f()
 		return Entry{Name: p.Name, About: p.About, Real: f}
 	}
-	cplx := func(f func() *Problem[complex128]) Entry {
-		p := f()
-		return Entry{Name: p.Name, About: p.About, Complex: f}
+	grad := func(d int, hh bool) Entry {
+		name, about := fmt.Sprintf("gradflow_d%d", d), gradAbout
+		f := func() *Problem[float64] { return NewGradFlow(d) }
+		if hh {
+			name, about = name+"_householder", gradAbout+householderAbout
+			f = func() *Problem[float64] { return NewGradFlowHouseholder(d) }
+		}
+		return Entry{Name: name, About: about, Real: f}
+	}
+	prin := func(d int, hh bool) Entry {
+		name, about := fmt.Sprintf("principal_d%d", d), principalAbout
+		f := func() *Problem[complex128] { return NewPrincipal(d) }
+		if hh {
+			name, about = name+"_householder", principalAbout+householderAbout
+			f = func() *Problem[complex128] { return NewPrincipalHouseholder(d) }
+		}
+		return Entry{Name: name, About: about, Complex: f}
 	}
 	return []Entry{
 		real(NewArenstorf), real(NewLorenz), real(NewVanDerPol), real(NewKeplerEnergy), real(NewKeplerFinal),
-		real(func() *Problem[float64] { return NewGradFlow(100) }),
-		real(func() *Problem[float64] { return NewGradFlow(1000) }),
-		cplx(func() *Problem[complex128] { return NewPrincipal(100) }),
-		cplx(func() *Problem[complex128] { return NewPrincipal(1000) }),
+		grad(100, false), grad(1000, false), prin(100, false), prin(1000, false),
+		grad(100, true), grad(1000, true), prin(100, true), prin(1000, true),
 	}
 }
+
+const (
+	gradAbout        = "θ' = −Aθ, t ∈ [0, 100], exact solution"
+	principalAbout   = "θ' = Lθ (complex), t ∈ [0, 55h], reference (I − hA)^55 θ0"
+	householderAbout = "; matrix applied in O(d) by its Householder factors"
+)
 
 // Names returns the names of Entries in order.
 func Names() []string {
@@ -381,9 +407,55 @@ func ones[T float64 | complex128](d int) []T {
 // GradFlowT1 is the end of the gradflow interval.
 const GradFlowT1 = 100
 
-// NewGradFlow returns the gradflow_d<d> row: θ′ = −Aθ, θ0 = (1, …, 1),
-// t ∈ [0, 100], error ‖θ(100) − Q diag(e^{−100λ}) Q θ0‖∞.
+// Dense returns the row-major d×d matrix Q diag(g) Q for g(λ_i) = g[i]
+// (so Dense(Lambda) is A), entry by entry:
+// (Q G Q)_ij = g_i δ_ij − 2u_i g_j u_j − 2g_i u_i u_j + 4(uᵀGu) u_i u_j.
+func Dense[T float64 | complex128](s *SPD, g []T) []T {
+	d := len(s.U)
+	u := make([]T, d)
+	for i, x := range s.U {
+		u[i] = linalg.FromFloat[T](x)
+	}
+	gu := make([]T, d)
+	var ugu T
+	for i := range d {
+		gu[i] = g[i] * u[i]
+		ugu += u[i] * gu[i]
+	}
+	a := make([]T, d*d)
+	for i := range d {
+		row := a[i*d : i*d+d]
+		ui := u[i]
+		for j := range d {
+			uj := u[j]
+			row[j] = -2*ui*gu[j] - 2*gu[i]*uj + 4*ugu*ui*uj
+		}
+		row[i] += g[i]
+	}
+	return a
+}
+
+// NewGradFlow returns the gradflow_d<d> row: θ′ = −Aθ with A stored as a
+// dense d×d matrix and applied by DGEMV (linalg.MulVec), the workload of
+// the peers; θ0 = (1, …, 1), t ∈ [0, 100], error
+// ‖θ(100) − Q diag(e^{−100λ}) Q θ0‖∞.
 func NewGradFlow(d int) *Problem[float64] {
+	p := NewGradFlowHouseholder(d)
+	s := NewSPD(d)
+	neg := make([]float64, d)
+	for i, l := range s.Lambda {
+		neg[i] = -l
+	}
+	a := Dense(s, neg)
+	p.Name, p.About = fmt.Sprintf("gradflow_d%d", d), gradAbout
+	p.F = func(dy []float64, _ float64, y []float64) { linalg.MulVec(dy, a, d, d, y) }
+	return p
+}
+
+// NewGradFlowHouseholder returns the gradflow_d<d>_householder row: the
+// problem of NewGradFlow with A applied in O(d) as Q diag(λ) Q through the
+// reflector (a cheaper workload than the peers' dense products).
+func NewGradFlowHouseholder(d int) *Problem[float64] {
 	a := NewSPD(d)
 	w := make([]float64, d)
 	f := func(dy []float64, _ float64, y []float64) {
@@ -399,7 +471,7 @@ func NewGradFlow(d int) *Problem[float64] {
 	}
 	exact := make([]float64, d)
 	a.Apply(exact, g, ones[float64](d))
-	return &Problem[float64]{Name: fmt.Sprintf("gradflow_d%d", d), About: "θ' = −Aθ, t ∈ [0, 100], exact solution",
+	return &Problem[float64]{Name: fmt.Sprintf("gradflow_d%d_householder", d), About: gradAbout + householderAbout,
 		F: f, T1: GradFlowT1, Y0: ones[float64](d), Periods: 1,
 		Error: func(y []float64) float64 { return MaxAbsDiff(y, exact) }}
 }
@@ -422,9 +494,24 @@ func (s *SPD) PrincipalRates(h float64) []complex128 {
 }
 
 // NewPrincipal returns the principal_d<d> row: θ′ = Lθ with
-// L = Q diag(μ) Q (complex state), θ0 = (1, …, 1), t ∈ [0, 55h],
-// h = 1.8/λ_max; error ‖θ(55h) − (I − hA)^55 θ0‖∞ (complex modulus).
+// L = Q diag(μ) Q stored as a dense complex d×d matrix and applied through
+// real DGEMVs (linalg.CMatVec), the workload of the peers (a complex
+// matrix-vector product); θ0 = (1, …, 1), t ∈ [0, 55h], h = 1.8/λ_max;
+// error ‖θ(55h) − (I − hA)^55 θ0‖∞ (complex modulus). The problem holds a
+// workspace: F is not safe for concurrent use.
 func NewPrincipal(d int) *Problem[complex128] {
+	p := NewPrincipalHouseholder(d)
+	s := NewSPD(d)
+	l := Dense(s, s.PrincipalRates(s.PrincipalH()))
+	mv := linalg.NewCMatVec(l, d, d)
+	p.Name, p.About = fmt.Sprintf("principal_d%d", d), principalAbout
+	p.F = func(dy []complex128, _ float64, y []complex128) { mv.MulVecTo(dy, y) }
+	return p
+}
+
+// NewPrincipalHouseholder returns the principal_d<d>_householder row: the
+// problem of NewPrincipal with L applied in O(d) through the reflector.
+func NewPrincipalHouseholder(d int) *Problem[complex128] {
 	a := NewSPD(d)
 	h := a.PrincipalH()
 	mu := a.PrincipalRates(h)
@@ -446,8 +533,8 @@ func NewPrincipal(d int) *Problem[complex128] {
 	for i, v := range ref {
 		refC[i] = complex(v, 0)
 	}
-	return &Problem[complex128]{Name: fmt.Sprintf("principal_d%d", d),
-		About: "θ' = Lθ (complex), t ∈ [0, 55h], reference (I − hA)^55 θ0",
+	return &Problem[complex128]{Name: fmt.Sprintf("principal_d%d_householder", d),
+		About: principalAbout + householderAbout,
 		F:     f, T1: PrincipalSteps * h, Y0: ones[complex128](d), Periods: 1,
 		Error: func(y []complex128) float64 { return MaxAbsDiff(y, refC) }}
 }

@@ -73,9 +73,18 @@ func TestSPDEigen(t *testing.T) {
 // the exact solution against gonum's matrix exponential e^{−100A}θ0.
 func TestGradFlow(t *testing.T) {
 	const d = 100
-	p := NewGradFlow(d)
 	a := dense(NewSPD(d))
-	if p.Name != "gradflow_d100" || p.T1 != 100 || len(p.Y0) != d || p.Samples != 0 {
+	for _, p := range []*Problem[float64]{NewGradFlow(d), NewGradFlowHouseholder(d)} {
+		testGradFlow(t, p, a)
+	}
+	if NewGradFlow(d).Name != "gradflow_d100" || NewGradFlowHouseholder(d).Name != "gradflow_d100_householder" {
+		t.Errorf("names %q, %q", NewGradFlow(d).Name, NewGradFlowHouseholder(d).Name)
+	}
+}
+
+func testGradFlow(t *testing.T, p *Problem[float64], a *mat.Dense) {
+	const d = 100
+	if p.T1 != 100 || len(p.Y0) != d || p.Samples != 0 {
 		t.Fatalf("problem %+v", p)
 	}
 	y := make([]float64, d)
@@ -87,9 +96,10 @@ func TestGradFlow(t *testing.T) {
 	var want mat.VecDense
 	want.MulVec(a, mat.NewVecDense(d, y))
 	for i := range dy {
-		// One reflection costs O(d) roundings of size ≤ 1.
+		// One reflection, or one row of the dense product, costs O(d)
+		// roundings of size ≤ 1.
 		if math.Abs(dy[i]+want.AtVec(i)) > 1e-14 {
-			t.Fatalf("F[%d] = %v, −(Aθ)_i = %v", i, dy[i], -want.AtVec(i))
+			t.Fatalf("%s: F[%d] = %v, −(Aθ)_i = %v", p.Name, i, dy[i], -want.AtVec(i))
 		}
 	}
 	var e mat.Dense
@@ -129,8 +139,18 @@ func TestPrincipal(t *testing.T) {
 			t.Errorf("Im μ_%d = %v, want 0", i, imag(mu[i]))
 		}
 	}
-	p := NewPrincipal(d)
-	if p.Name != "principal_d100" || p.T1 != 55*h {
+	for _, p := range []*Problem[complex128]{NewPrincipal(d), NewPrincipalHouseholder(d)} {
+		testPrincipal(t, p, s, mu)
+	}
+	if NewPrincipal(d).Name != "principal_d100" || NewPrincipalHouseholder(d).Name != "principal_d100_householder" {
+		t.Errorf("names %q, %q", NewPrincipal(d).Name, NewPrincipalHouseholder(d).Name)
+	}
+}
+
+func testPrincipal(t *testing.T, p *Problem[complex128], s *SPD, mu []complex128) {
+	const d = 100
+	h := s.PrincipalH()
+	if p.T1 != 55*h {
 		t.Fatalf("problem %s on [0, %v]", p.Name, p.T1)
 	}
 	// F maps the eigenvector Q e_k to μ_k Q e_k.
@@ -146,7 +166,7 @@ func TestPrincipal(t *testing.T) {
 	p.F(dy, 0, y)
 	for i := range dy {
 		if cmplx.Abs(dy[i]-mu[k]*y[i]) > 1e-14 {
-			t.Fatalf("F(Qe_k)[%d] = %v, want %v", i, dy[i], mu[k]*y[i])
+			t.Fatalf("%s: F(Qe_k)[%d] = %v, want %v", p.Name, i, dy[i], mu[k]*y[i])
 		}
 	}
 	a := dense(s)
@@ -218,13 +238,17 @@ func TestClassics(t *testing.T) {
 			}
 		}
 	}
-	want9 := []string{"arenstorf", "lorenz", "vanderpol", "kepler_energy", "kepler_final", "gradflow_d100", "gradflow_d1000", "principal_d100", "principal_d1000"}
-	if got := Names(); !slices.Equal(got, want9) {
+	names := []string{"arenstorf", "lorenz", "vanderpol", "kepler_energy", "kepler_final", "gradflow_d100", "gradflow_d1000", "principal_d100", "principal_d1000",
+		"gradflow_d100_householder", "gradflow_d1000_householder", "principal_d100_householder", "principal_d1000_householder"}
+	if got := Names(); !slices.Equal(got, names) {
 		t.Errorf("names %v", got)
 	}
 	for _, e := range Entries() {
 		if (e.Real == nil) == (e.Complex == nil) {
 			t.Errorf("%s: exactly one of Real, Complex must be set", e.Name)
+		}
+		if e.Real != nil && e.Real().Name != e.Name || e.Complex != nil && e.Complex().Name != e.Name {
+			t.Errorf("%s: the problem built has another name", e.Name)
 		}
 	}
 }

@@ -5,9 +5,10 @@
 // initial values, integration intervals, reference solutions and error
 // measures, exactly as that document states them.
 //
-// The package is a leaf (it imports no package of the module), so that the
-// internal tests of package ode can use it without an import cycle; solving
-// is left to the caller.
+// The package imports only package linalg of the module (for the dense
+// matrix-vector products), which imports no other, so that the internal
+// tests of package ode can use it without an import cycle; solving is left
+// to the caller.
 //
 // # Problems
 //
@@ -23,5 +24,8 @@
 //     Lubich, Wanner, Geometric Numerical Integration, §I.2). KeplerForce
 //     is its force −q/|q|³, for splitting methods.
 //   - gradflow_dN, principal_dN: linear gradient and principal flows on a
-//     reproducible symmetric positive definite matrix (SPD).
+//     reproducible symmetric positive definite matrix (SPD), stored dense
+//     and applied by DGEMV as the peers do; gradflow_dN_householder,
+//     principal_dN_householder: the same flows with the matrix applied in
+//     O(d) through its Householder factors (a different, cheaper workload).
 package benchprob

@@ -11,22 +11,26 @@ func ExampleEntries() {
 	for _, e := range benchprob.Entries() {
 		if e.Real != nil {
 			p := e.Real()
-			fmt.Printf("%-15s float64    dim %4d  t1 = %.6g\n", e.Name, len(p.Y0), p.T1)
+			fmt.Printf("%-26s float64    dim %4d  t1 = %.6g\n", e.Name, len(p.Y0), p.T1)
 		} else {
 			p := e.Complex()
-			fmt.Printf("%-15s complex128 dim %4d  t1 = %.6g\n", e.Name, len(p.Y0), p.T1)
+			fmt.Printf("%-26s complex128 dim %4d  t1 = %.6g\n", e.Name, len(p.Y0), p.T1)
 		}
 	}
 	// Output:
-	// arenstorf       float64    dim    4  t1 = 17.0652
-	// lorenz          float64    dim    3  t1 = 20
-	// vanderpol       float64    dim    2  t1 = 2
-	// kepler_energy   float64    dim    4  t1 = 6283.19
-	// kepler_final    float64    dim    4  t1 = 6283.19
-	// gradflow_d100   float64    dim  100  t1 = 100
-	// gradflow_d1000  float64    dim 1000  t1 = 100
-	// principal_d100  complex128 dim  100  t1 = 99
-	// principal_d1000 complex128 dim 1000  t1 = 99
+	// arenstorf                  float64    dim    4  t1 = 17.0652
+	// lorenz                     float64    dim    3  t1 = 20
+	// vanderpol                  float64    dim    2  t1 = 2
+	// kepler_energy              float64    dim    4  t1 = 6283.19
+	// kepler_final               float64    dim    4  t1 = 6283.19
+	// gradflow_d100              float64    dim  100  t1 = 100
+	// gradflow_d1000             float64    dim 1000  t1 = 100
+	// principal_d100             complex128 dim  100  t1 = 99
+	// principal_d1000            complex128 dim 1000  t1 = 99
+	// gradflow_d100_householder  float64    dim  100  t1 = 100
+	// gradflow_d1000_householder float64    dim 1000  t1 = 100
+	// principal_d100_householder complex128 dim  100  t1 = 99
+	// principal_d1000_householder complex128 dim 1000  t1 = 99
 }
 
 // The error measure of a problem applied to its own initial value: the
