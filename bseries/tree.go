@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"slices"
 	"strings"
 	"sync"
@@ -11,7 +12,7 @@ import (
 
 // ErrInvalidInput reports an unusable argument: an order out of range, a
 // malformed tree string, a series with the wrong constant term.
-var ErrInvalidInput = errors.New("bseries: invalid input")
+var ErrInvalidInput = pflow.Sentinel("bseries: invalid input", pflow.ErrInvalidInput)
 
 // MaxOrder is the highest tree order Trees and UpTo enumerate (32 973
 // trees of order 14; the counts grow about threefold per order).

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"image/color"
 	"io"
 	"os"
@@ -20,7 +21,7 @@ import (
 
 // ErrUnknownFigure is returned by Lookup and WriteAll for a name that is not
 // in the gallery.
-var ErrUnknownFigure = errors.New("figures: unknown figure")
+var ErrUnknownFigure = pflow.Sentinel("figures: unknown figure", pflow.ErrUnknownName)
 
 // DPI is the resolution of the PNG files written by Result.WritePNG.
 const DPI = 100

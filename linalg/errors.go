@@ -3,20 +3,21 @@ package linalg
 import (
 	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 )
 
 // Sentinel errors. Functions wrap them with context, so test with errors.Is.
 var (
 	// ErrSingular reports an exactly singular matrix in an LU factorization
 	// (a zero pivot) or a non-finite entry.
-	ErrSingular = errors.New("linalg: matrix is singular")
+	ErrSingular = pflow.Sentinel("linalg: matrix is singular")
 	// ErrIllConditioned reports a factorization that succeeded but whose
 	// reciprocal condition number is below the working precision: solutions
 	// computed from it are not reliable.
 	ErrIllConditioned = errors.New("linalg: matrix is ill-conditioned")
 	// ErrNoConvergence reports that an iteration (QR, Lanczos, Arnoldi) did
 	// not reach its tolerance within its iteration limit.
-	ErrNoConvergence = errors.New("linalg: iteration did not converge")
+	ErrNoConvergence = pflow.Sentinel("linalg: iteration did not converge", pflow.ErrNoConvergence)
 	// ErrDefective reports a matrix that is (numerically) defective: its
 	// eigenvector matrix is singular to within the tolerance, so it has no
 	// usable eigendecomposition A = V Λ V⁻¹.
@@ -27,14 +28,14 @@ var (
 	// ErrQuasiNull also match ErrDefective.
 	ErrQuasiNull = errors.New("linalg: quasi-null eigenvector (uᵀu ≈ 0)")
 	// ErrNotFinite reports a NaN or infinite entry in an input.
-	ErrNotFinite = errors.New("linalg: input is not finite")
+	ErrNotFinite = pflow.Sentinel("linalg: input is not finite", pflow.ErrInvalidInput, pflow.ErrNonFinite)
 	// ErrOverflow reports a result (an eigenvalue, say) whose magnitude
 	// exceeds the float64 range although the input is finite. Errors
 	// wrapping it also match ErrNotFinite.
-	ErrOverflow = errors.New("linalg: result overflows the float64 range")
+	ErrOverflow = pflow.Sentinel("linalg: result overflows the float64 range", pflow.ErrNonFinite)
 	// ErrInvalidArgument reports an argument out of its documented range
 	// (for example k > n in a Krylov method).
-	ErrInvalidArgument = errors.New("linalg: invalid argument")
+	ErrInvalidArgument = pflow.Sentinel("linalg: invalid argument", pflow.ErrInvalidInput)
 )
 
 // overflowErr returns an error wrapping both ErrOverflow and ErrNotFinite.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"math"
 	"slices"
 	"sort"
@@ -16,10 +17,10 @@ import (
 // Sentinel errors shared by every flow constructor.
 var (
 	// ErrUnknownFlow is returned by New for a name that is not registered.
-	ErrUnknownFlow = errors.New("modified: unknown flow")
+	ErrUnknownFlow = pflow.Sentinel("modified: unknown flow", pflow.ErrUnknownName)
 	// ErrInvalidInput reports an unusable learning rate, problem or start
 	// point (non-finite, non-positive, wrong length).
-	ErrInvalidInput = errors.New("modified: invalid input")
+	ErrInvalidInput = pflow.Sentinel("modified: invalid input", pflow.ErrInvalidInput)
 )
 
 // Flow is a continuous-time model of gradient descent with learning rate H

@@ -1,8 +1,8 @@
 package modified
 
 import (
-	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"math"
 
 	"github.com/pflow-go/pflow/linalg"
@@ -12,7 +12,7 @@ import (
 // ErrDiverged is returned (wrapped, with the step index) by GD when an
 // iterate, its loss or its gradient stops being finite. The partial result
 // returned with it holds every iterate computed before the failure.
-var ErrDiverged = errors.New("modified: gradient descent diverged")
+var ErrDiverged = pflow.Sentinel("modified: gradient descent diverged", pflow.ErrDiverged)
 
 // GDSettings configures GD. The zero value (and a nil *GDSettings) means
 // plain gradient descent with the constant learning rate passed to GD.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"math"
 	"math/cmplx"
 
@@ -17,12 +18,12 @@ import (
 // ErrComplexFlow is returned (wrapped) when a float64 principal flow meets
 // an eigenvalue with hλ > 1: there log(1 − hλ) is complex and the flow
 // leaves ℝ^D, so it must be integrated in complex128.
-var ErrComplexFlow = errors.New("modified: principal flow leaves the real space (hλ > 1): use complex128")
+var ErrComplexFlow = pflow.Sentinel("modified: principal flow leaves the real space (hλ > 1): use complex128", pflow.ErrUnsupported)
 
 // ErrPFEval reports that the principal flow could not be evaluated at a
 // point (non-finite gradient or Hessian, eigendecomposition or Krylov
 // failure). It wraps the underlying cause, for example linalg.ErrDefective.
-var ErrPFEval = errors.New("modified: principal flow evaluation failed")
+var ErrPFEval = pflow.Sentinel("modified: principal flow evaluation failed", pflow.ErrNonFinite)
 
 // PoleFloor and PoleTol define the principal flow at the pole hλ = 1.
 // There the rate log(1 − hλ)/h is −∞ (GD lands on the minimiser of that

@@ -2,6 +2,7 @@ package problems
 
 import (
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"math"
 	"math/cmplx"
 	"sync"
@@ -10,7 +11,7 @@ import (
 // ErrNoDerivs reports that a problem has no derivatives beyond the ones in
 // its Funcs (D³E at most): it was not built from a Generic with the Taylor
 // instantiation and has no generic twin. It wraps ErrBadParameter.
-var ErrNoDerivs = fmt.Errorf("%w: no derivatives of arbitrary order", ErrBadParameter)
+var ErrNoDerivs = pflow.Sentinel("problems: bad parameter: no derivatives of arbitrary order", ErrBadParameter, pflow.ErrUnsupported)
 
 // Derivs evaluates derivative contractions of any order,
 //

@@ -1,8 +1,8 @@
 package problems
 
 import (
-	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"math"
 	"strconv"
 	"strings"
@@ -13,7 +13,7 @@ import (
 
 // ErrSyntax is wrapped by the errors of Parse for input that is not a
 // valid expression; the message gives the 1-based column (in characters).
-var ErrSyntax = errors.New("problems: expression syntax error")
+var ErrSyntax = pflow.Sentinel("problems: expression syntax error", pflow.ErrInvalidInput)
 
 // Limits of Parse: expressions longer than MaxExprLen bytes, nested deeper
 // than MaxExprDepth, compiling to more than MaxExprNodes operations or

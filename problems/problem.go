@@ -1,8 +1,8 @@
 package problems
 
 import (
-	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 
 	"github.com/pflow-go/pflow/linalg"
 )
@@ -12,13 +12,13 @@ var (
 	// ErrNotHolomorphic is returned when complex entry points are asked
 	// for a loss that has no holomorphic extension (e.g. one built from
 	// |x| or max(0, x)).
-	ErrNotHolomorphic = errors.New("problems: loss is not holomorphic")
+	ErrNotHolomorphic = pflow.Sentinel("problems: loss is not holomorphic", pflow.ErrUnsupported)
 	// ErrUnknownProblem is returned by ByName for a name not in the
 	// catalogue.
-	ErrUnknownProblem = errors.New("problems: unknown problem")
+	ErrUnknownProblem = pflow.Sentinel("problems: unknown problem", pflow.ErrUnknownName)
 	// ErrBadParameter is returned by ByName and the constructors for a
 	// malformed or out-of-range parameter.
-	ErrBadParameter = errors.New("problems: bad parameter")
+	ErrBadParameter = pflow.Sentinel("problems: bad parameter", pflow.ErrInvalidInput)
 )
 
 // Funcs holds a loss E and its exact derivatives in one scalar type T.

@@ -1,6 +1,8 @@
 package stability
 
-import "errors"
+import (
+	"github.com/pflow-go/pflow"
+)
 
 // Sentinel errors returned by this package. Functions wrap them with
 // context, so test with errors.Is.
@@ -9,9 +11,9 @@ var (
 	// non-finite learning rate, a start point of the wrong length or with a
 	// non-finite entry, a problem without the derivatives an analysis needs,
 	// or settings out of their documented range.
-	ErrInvalidInput = errors.New("stability: invalid input")
+	ErrInvalidInput = pflow.Sentinel("stability: invalid input", pflow.ErrInvalidInput)
 	// ErrDiverged reports a gradient-descent run whose loss or iterate
 	// became non-finite. The part of the run computed before is returned
 	// with it.
-	ErrDiverged = errors.New("stability: gradient descent diverged")
+	ErrDiverged = pflow.Sentinel("stability: gradient descent diverged", pflow.ErrDiverged)
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"math"
 	"time"
 
@@ -17,10 +18,10 @@ import (
 var (
 	// ErrInvalidInput reports an unusable problem, flow, learning rate,
 	// number of steps, start point or setting.
-	ErrInvalidInput = errors.New("verify: invalid input")
+	ErrInvalidInput = pflow.Sentinel("verify: invalid input", pflow.ErrInvalidInput)
 	// ErrGDDiverged reports that a GD iterate overflowed (a non-finite
 	// component): the comparison stops at the last finite iterate.
-	ErrGDDiverged = errors.New("verify: GD iterate is not finite")
+	ErrGDDiverged = pflow.Sentinel("verify: GD iterate is not finite", pflow.ErrDiverged)
 )
 
 // GD is the name under which Compare treats gradient descent itself as a
