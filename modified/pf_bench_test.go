@@ -2,6 +2,7 @@ package modified
 
 import (
 	"fmt"
+	"github.com/pflow-go/pflow/internal/benchprob"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -290,8 +291,8 @@ func pfKrylovCases(tb testing.TB) []pfKrylovCase {
 	cs = append(cs, pfKrylovCase{"mlp/complex", mlp, h, yc, refC, 0})
 	const d = 1000
 	bq := pfProblem(tb, fmt.Sprintf("benchquad:d=%d", d))
-	lam := problems.BenchEigenvalues(d)
-	u := problems.BenchVector(d)
+	spd := benchprob.NewSPD(d)
+	lam, u := spd.Lambda, spd.U
 	hb := 1.8 / lam[d-1]
 	byr, byc := pfC(bq.X0), pfC(bq.X0)
 	for i := range byc {

@@ -1,6 +1,7 @@
 package problems
 
 import (
+	"github.com/pflow-go/pflow/internal/benchprob"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -560,14 +561,14 @@ func TestQuadraticSpectrum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := mat.NewVecDense(d, BenchVector(d))
+	u := mat.NewVecDense(d, benchprob.NewSPD(d).U)
 	Q := mat.NewDense(d, d, nil)
 	Q.Outer(-2, u, u)
 	for i := range d {
 		Q.Set(i, i, Q.At(i, i)+1)
 	}
 	var A mat.Dense
-	A.Mul(Q, mat.NewDiagDense(d, BenchEigenvalues(d)))
+	A.Mul(Q, mat.NewDiagDense(d, benchprob.NewSPD(d).Lambda))
 	A.Mul(&A, Q)
 	hb := make([]float64, d*d)
 	b.Real.Hess(hb, b.X0)
@@ -581,7 +582,7 @@ func TestQuadraticSpectrum(t *testing.T) {
 	if dd := maxDiff(g, ag.RawVector().Data); dd > 1e-14*float64(d) {
 		t.Errorf("benchquad Grad differs from Aθ by %.3g", dd)
 	}
-	if lam := BenchEigenvalues(d); lam[0] != 0.01 || lam[d-1] != 1 {
+	if lam := benchprob.NewSPD(d).Lambda; lam[0] != 0.01 || lam[d-1] != 1 {
 		t.Errorf("benchquad spectrum ends %v, %v", lam[0], lam[d-1])
 	}
 }

@@ -2,6 +2,7 @@ package problems
 
 import (
 	"fmt"
+	"github.com/pflow-go/pflow/internal/benchprob"
 	"math"
 	"math/rand/v2"
 
@@ -254,48 +255,19 @@ func RandomBasis(n int, seed uint64) *mat.Dense {
 	return &q
 }
 
-// BenchVector returns the Householder vector u of docs/benchmarks.md:
-// v_i = ((7·i) mod 11) − 4.5 for i = 1..d, u = v/‖v‖.
-func BenchVector(d int) []float64 {
-	u := make([]float64, d)
-	var s float64
-	for i := range u {
-		u[i] = float64((7*(i+1))%11) - 4.5
-		s += u[i] * u[i]
-	}
-	s = math.Sqrt(s)
-	for i := range u {
-		u[i] /= s
-	}
-	return u
-}
-
-// BenchEigenvalues returns λ_i = 10^(−2 + 2(i−1)/(d−1)), i = 1..d, the
-// spectrum of docs/benchmarks.md (log-spaced from 0.01 to 1; d = 1 gives
-// 0.01).
-func BenchEigenvalues(d int) []float64 {
-	lam := make([]float64, d)
-	for i := range lam {
-		if d == 1 {
-			lam[i] = 0.01
-			continue
-		}
-		lam[i] = math.Pow(10, -2+2*float64(i)/float64(d-1))
-	}
-	return lam
-}
-
 // NewBenchQuadratic returns the benchmarks.md quadratic E = ½ θᵀAθ with
-// A = Q diag(λ) Q, Q = I − 2uuᵀ (u = BenchVector(d), λ =
-// BenchEigenvalues(d)), start θ0 = (1, …, 1). Gradient and HVP cost O(d)
+// A = Q diag(λ) Q, Q = I − 2uuᵀ (u and λ of internal/benchprob.NewSPD:
+// v_i = ((7i) mod 11) − 4.5, u = v/‖v‖, λ_i = 10^(−2 + 2(i−1)/(d−1))),
+// start θ0 = (1, …, 1). Gradient and HVP cost O(d)
 // through the Householder form; Hess is dense (nil for d >
 // MaxDenseHessDim).
 func NewBenchQuadratic(d int) (*Problem, error) {
 	if d < 2 || d > 1<<24 {
 		return nil, fmt.Errorf("%w: benchquad needs 2 ≤ d ≤ 2²⁴, got %d", ErrBadParameter, d)
 	}
-	lam := BenchEigenvalues(d)
-	q := &quadOp{n: d, u: BenchVector(d), lam: lam}
+	spd := benchprob.NewSPD(d)
+	lam := spd.Lambda
+	q := &quadOp{n: d, u: spd.U, lam: lam}
 	x0 := make([]float64, d)
 	for i := range x0 {
 		x0[i] = 1
