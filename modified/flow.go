@@ -147,8 +147,9 @@ type Options struct {
 	// KrylovTol is the relative accuracy asked of the Krylov back-end
 	// (default 1e-12).
 	KrylovTol float64
-	// KrylovMaxIter caps the Krylov subspace dimension (default
-	// min(Dim, 200)).
+	// KrylovMaxIter caps the Krylov subspace dimension (default Dim for
+	// problems with a dense Hessian, min(Dim, 200) otherwise: near the
+	// pole hλ = 1 the Lanczos error stalls until ~0.4·Dim products).
 	KrylovMaxIter int
 }
 

@@ -261,6 +261,13 @@ func newPF[T linalg.Scalar](p *problems.Problem, h float64, o *Options, kind pfK
 	}
 	if pf.kmax == 0 {
 		pf.kmax = min(n, 200)
+		if pf.rf.Hess != nil {
+			// A problem with a dense Hessian that BackendAuto hands to
+			// Krylov (above the dense crossover): near the pole at
+			// hλ = 1 Lanczos needs ~0.4·n products (407 at n = 1000),
+			// so allow the full dimension, where it is exact.
+			pf.kmax = n
+		}
 	}
 	_, isC := any(*new(T)).(complex128)
 	if isC {
