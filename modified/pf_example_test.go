@@ -11,8 +11,9 @@ import (
 
 // The principal flow of the paper's toy problem at h = 0.9 (hλ = 1.8:
 // GD oscillates) is complex; at t = nh it equals the GD iterate. The
-// exponential integrator with one step per GD step is exact.
-func ExamplePF_Exponential() {
+// principal flow's exponential Euler, an ode.Method like any other, with one
+// step per GD step is exact (one evaluation per step).
+func ExampleExpMethod() {
 	p, _ := problems.ByName("quadratic2d")
 	const h = 0.9
 	pf, err := modified.NewPF[complex128](p, h, nil)
@@ -20,7 +21,7 @@ func ExamplePF_Exponential() {
 		fmt.Println(err)
 		return
 	}
-	sol, err := pf.Exponential(5*h, []complex128{-0.35, -0.2}, &modified.ExpSettings{Method: modified.ExpEuler, Step: h})
+	sol, err := pf.Solve(5*h, []complex128{-0.35, -0.2}, modified.ExpEuler, &ode.Settings[complex128]{Step: h})
 	if err != nil {
 		fmt.Println(err)
 		return

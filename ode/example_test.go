@@ -1,6 +1,8 @@
 package ode_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -72,4 +74,26 @@ func ExampleEvent() {
 	// Output:
 	// stopped at t = 4.712389 (3π/2 = 4.712389): EventStop
 	// true
+}
+
+// Any method by name, any controller: the Gustafsson–Söderlind PID
+// controller on DOPRI5 found by name (ode.MethodNames lists every method
+// the imported packages registered: radau5 with package stiff, …). A
+// cancelled context ends a run before its first step.
+func ExampleSolveContext() {
+	osc := ode.ProblemOf(func(dy []float64, _ float64, y []float64) { dy[0], dy[1] = y[1], -y[0] })
+	m, err := ode.LookupMethod("dopri5")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sol, err := ode.Solve(osc, 0, 2*math.Pi, []float64{1, 0}, m, &ode.Settings[float64]{RTol: 1e-9, ATol: 1e-12, Controller: ode.PID{}})
+	fmt.Println(sol.Method, sol.Status, err, math.Abs(sol.Y[len(sol.Y)-1][0]-1) < 1e-7)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	sol, err = ode.SolveContext(ctx, osc, 0, 1, []float64{1, 0}, ode.DOPRI5, nil)
+	fmt.Println(sol.Status, errors.Is(err, context.Canceled))
+	// Output:
+	// dopri5 Success <nil> true
+	// Canceled true
 }
