@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 // Sizes of the figure pages and fonts. One-panel figures are 6×4 in, which
@@ -219,7 +222,49 @@ func (g *grid) Y(r int) float64    { return g.ys[r] }
 func addContours(p *plot.Plot, g *grid, levels []float64) {
 	c := plotter.NewContour(g, levels, nil)
 	c.LineStyles = []draw.LineStyle{{Color: colLight, Width: vg.Points(0.7)}}
-	p.Add(c)
+	p.Add(sortedContour{c})
+}
+
+// sortedContour draws a plotter.Contour with its paths in a canonical
+// order. gonum/plot collates the contour segments through maps, so the
+// order in which it strokes the paths (and with it the bytes of an SVG
+// file) changes from run to run although the picture does not. The
+// wrapper records the contour's drawing calls, groups them into
+// style-then-stroke runs, sorts the runs by their recorded calls and
+// replays them: the same strokes in the same styles, in a fixed order.
+type sortedContour struct{ *plotter.Contour }
+
+// Plot implements plot.Plotter.
+func (s sortedContour) Plot(c draw.Canvas, plt *plot.Plot) {
+	rec := &recorder.Canvas{}
+	s.Contour.Plot(draw.Canvas{Canvas: rec, Rectangle: c.Rectangle}, plt)
+	type run struct {
+		acts []recorder.Action
+		key  string
+	}
+	var runs []run
+	var cur run
+	var key strings.Builder
+	for _, a := range rec.Actions {
+		cur.acts = append(cur.acts, a)
+		key.WriteString(a.Call())
+		key.WriteByte('\n')
+		if _, ok := a.(*recorder.Stroke); ok {
+			cur.key = key.String()
+			runs = append(runs, cur)
+			cur = run{}
+			key.Reset()
+		}
+	}
+	slices.SortStableFunc(runs, func(a, b run) int { return strings.Compare(a.key, b.key) })
+	for _, r := range runs {
+		for _, a := range r.acts {
+			a.ApplyTo(c)
+		}
+	}
+	for _, a := range cur.acts { // trailing calls after the last stroke
+		a.ApplyTo(c)
+	}
 }
 
 // geomLevels returns n levels spaced geometrically from lo to hi.
