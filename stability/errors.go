@@ -1,6 +1,9 @@
 package stability
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors returned by this package. Functions wrap them with
 // context, so test with errors.Is.
@@ -14,4 +17,8 @@ var (
 	// became non-finite. The part of the run computed before is returned
 	// with it.
 	ErrDiverged = errors.New("stability: gradient descent diverged")
+	// ErrTooLarge reports an analysis refused up front because its
+	// eigensolver would need more memory than Settings.MaxBytes (see
+	// MemoryEstimate). It wraps ErrInvalidInput.
+	ErrTooLarge = fmt.Errorf("%w: above the memory bound", ErrInvalidInput)
 )

@@ -28,6 +28,50 @@ type Settings struct {
 	// regime boundary (0, 1 or 2). Default 64·ε·max(1, h·max|λ|): a few
 	// times the backward error of the eigenvalues.
 	RegimeTol float64
+	// MaxBytes bounds the memory of the eigensolver (default
+	// DefaultMaxBytes). Analyze estimates it up front (MemoryEstimate) and
+	// refuses, with an error wrapping ErrTooLarge, an analysis that would
+	// need more.
+	MaxBytes int64
+}
+
+// DefaultMaxBytes is the default memory bound of Analyze: 4 GiB.
+const DefaultMaxBytes int64 = 4 << 30
+
+// MemoryEstimate returns the bytes that Analyze's eigensolver holds for
+// problem p with settings s (nil: defaults), and what they are for. The
+// dense path holds the n×n Hessian, the eigenvector matrix and a
+// workspace of the same size (3·8·n² bytes); Lanczos holds its Krylov
+// basis of MaxIter (default min(n, 500)) vectors of length n plus the
+// returned eigenvectors (8·n·(MaxIter + Top + Bottom) bytes). Lower-order
+// terms are left out: the estimate is a floor of the true use.
+func MemoryEstimate(p *problems.Problem, s *Settings) (bytes float64, what string) {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	n := float64(p.Dim)
+	denseMax := set.DenseMax
+	if denseMax <= 0 {
+		denseMax = defaultDenseMax
+	}
+	top, bottom := set.Top, set.Bottom
+	if top == 0 && bottom == 0 && p.Real.Hess == nil {
+		top, bottom = min(6, p.Dim), min(1, max(0, p.Dim-6))
+	}
+	all := top == 0 && bottom == 0 || top+bottom >= p.Dim
+	if p.Real.Hess != nil && (p.Dim <= denseMax || all) {
+		return 3 * 8 * n * n, fmt.Sprintf("the dense %d×%d Hessian, its eigenvectors and a workspace", p.Dim, p.Dim)
+	}
+	m := 500
+	if set.Krylov != nil && set.Krylov.MaxIter > 0 {
+		m = set.Krylov.MaxIter
+	}
+	m = min(m, p.Dim)
+	if all {
+		m = p.Dim
+	}
+	return 8 * n * float64(m+top+bottom), fmt.Sprintf("a Lanczos basis of %d vectors of dimension %d", m, p.Dim)
 }
 
 // Direction is one eigendirection of the Hessian at a point.
@@ -106,8 +150,16 @@ func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Poi
 	if s != nil {
 		set = *s
 	}
-	if set.Top < 0 || set.Bottom < 0 || set.RegimeTol < 0 {
-		return nil, fmt.Errorf("%w: negative Top, Bottom or RegimeTol", ErrInvalidInput)
+	if set.Top < 0 || set.Bottom < 0 || set.RegimeTol < 0 || set.MaxBytes < 0 {
+		return nil, fmt.Errorf("%w: negative Top, Bottom, RegimeTol or MaxBytes", ErrInvalidInput)
+	}
+	maxBytes := set.MaxBytes
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if b, what := MemoryEstimate(p, &set); b > float64(maxBytes) {
+		return nil, fmt.Errorf("%w: problem %s (dimension %d) needs about %.3g GB for %s, above the bound of %.3g GB (Settings.MaxBytes)",
+			ErrTooLarge, p.Name, p.Dim, b/1e9, what, float64(maxBytes)/1e9)
 	}
 	if set.Top == 0 && set.Bottom == 0 && p.Real.Hess == nil {
 		set.Top, set.Bottom = min(6, p.Dim), min(1, max(0, p.Dim-6))

@@ -39,9 +39,14 @@ const (
 	DefaultRTol = 1e-12
 	// DefaultATol is the default absolute tolerance.
 	DefaultATol = 1e-14
-	// minRTol is the smallest relative tolerance package ode accepts
-	// (100·eps) rounded up.
-	minRTol = 2.5e-14
+	// MinRTol is the smallest relative tolerance of an adaptive run:
+	// 100·eps = 100·2⁻⁵² = 2.220446049250313e-14, the floor that package
+	// ode enforces (Settings.RTol "must be at least 100·eps"). Compare,
+	// the integrator check and the command line use this one value.
+	MinRTol = 100 * 0x1p-52
+	// MaxRTol bounds the relative tolerance from above: a tolerance of 1
+	// or more asks for no correct digit at all.
+	MaxRTol = 1.0
 	// refStepsPerGD is the least number of integrator steps per GD step of
 	// the reference integration.
 	refStepsPerGD = 4
@@ -71,8 +76,8 @@ type Settings struct {
 	Build Builder
 	// SkipIntegratorCheck disables the second integration that estimates
 	// the integrator's own error (Result.IntegratorError): the same method
-	// at 100× tighter tolerances (clamped at 2.5e-14, the floor of package
-	// ode) with at least refStepsPerGD steps per GD step, so that its step
+	// at 100× tighter tolerances (clamped at MinRTol = 100·eps, the floor
+	// of package ode) with at least refStepsPerGD steps per GD step, so that its step
 	// sequence differs from the main run's even where one step would do.
 	// The default runs it, at about twice the cost.
 	SkipIntegratorCheck bool
@@ -100,8 +105,11 @@ func (s *Settings) validate() error {
 	if bad("RTol", s.RTol) || bad("ATol", s.ATol) {
 		return fmt.Errorf("%w: tolerances rtol = %v, atol = %v must be finite and non-negative", ErrInvalidInput, s.RTol, s.ATol)
 	}
-	if s.RTol != 0 && s.RTol < minRTol {
-		return fmt.Errorf("%w: rtol = %v below %v (100·eps, the floor of package ode)", ErrInvalidInput, s.RTol, minRTol)
+	if s.RTol != 0 && s.RTol < MinRTol {
+		return fmt.Errorf("%w: rtol = %v below %v (100·eps, the floor of package ode)", ErrInvalidInput, s.RTol, MinRTol)
+	}
+	if s.RTol >= MaxRTol {
+		return fmt.Errorf("%w: rtol = %v is not below %v (no correct digit asked for)", ErrInvalidInput, s.RTol, MaxRTol)
 	}
 	if s.MaxSteps < 0 {
 		return fmt.Errorf("%w: MaxSteps = %d is negative", ErrInvalidInput, s.MaxSteps)
@@ -285,7 +293,7 @@ func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s
 		if err != nil {
 			return res, err
 		}
-		tight := math.Max(st.RTol/100, minRTol)
+		tight := math.Max(st.RTol/100, MinRTol)
 		ref, _, err := integrate(fc2, fr2, x0, h, len(states)-1, tight, st.ATol/100, st.Method,
 			10*stats.NSteps+refStepsPerGD*n+1000, h/refStepsPerGD)
 		if err != nil {

@@ -26,7 +26,9 @@ func defineFigures(fs *flag.FlagSet) func(c *cli) int {
 			return c.fail("missing -out DIR")
 		}
 		var names []string
-		if *only != "" {
+		onlySet := false
+		fs.Visit(func(f *flag.Flag) { onlySet = onlySet || f.Name == "only" })
+		if onlySet {
 			var err error
 			if names, err = parseNames(*only, figures.Names(), "figure"); err != nil {
 				return c.fail("%v", err)

@@ -23,24 +23,45 @@ func init() {
 
 // stabilityJSON is the `stability -json` contract of docs/design.md.
 // Non-finite numbers (edge = 2/h for a subnormal h) print as null.
+// The fields edge_null_reason and sc_null_reason are additions to the
+// contract (present only when a number is null): they say why.
 type stabilityJSON struct {
-	Problem    string          `json:"problem"`
-	LR         jsonNum         `json:"lr"`
-	Theta      jsonVec         `json:"theta"`
-	Edge       jsonNum         `json:"edge"`
-	Sharpness  jsonNum         `json:"sharpness"`
-	Directions []directionJSON `json:"directions"`
+	Problem        string          `json:"problem"`
+	LR             jsonNum         `json:"lr"`
+	Theta          jsonVec         `json:"theta"`
+	Edge           jsonNum         `json:"edge"`
+	EdgeNullReason string          `json:"edge_null_reason,omitempty"`
+	Sharpness      jsonNum         `json:"sharpness"`
+	Directions     []directionJSON `json:"directions"`
 }
 
 // directionJSON is one direction; sc_re is null at the pole hλ = 1, where
-// φ = −∞ (JSON has no infinities).
+// φ = −∞ (JSON has no infinities), and sc_null_reason then says so.
 type directionJSON struct {
-	Lambda   jsonNum `json:"lambda"`
-	HLambda  jsonNum `json:"h_lambda"`
-	SCRe     jsonNum `json:"sc_re"`
-	SCIm     jsonNum `json:"sc_im"`
-	Regime   string  `json:"regime"`
-	GradProj jsonNum `json:"grad_proj"`
+	Lambda       jsonNum `json:"lambda"`
+	HLambda      jsonNum `json:"h_lambda"`
+	SCRe         jsonNum `json:"sc_re"`
+	SCIm         jsonNum `json:"sc_im"`
+	SCNullReason string  `json:"sc_null_reason,omitempty"`
+	Regime       string  `json:"regime"`
+	GradProj     jsonNum `json:"grad_proj"`
+}
+
+// scNullReason says why the stability coefficient φ(hλ) = log(1 − hλ)/(hλ)
+// has a non-finite part ("" when both parts are finite).
+func scNullReason(hl float64, coef complex128) string {
+	re, im := real(coef), imag(coef)
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	switch {
+	case finite(re) && finite(im):
+		return ""
+	case hl == 1:
+		return "pole: h_lambda = 1 exactly, where phi(h lambda) = log(1 - h lambda)/(h lambda) = -Inf (JSON has no infinities)"
+	case math.IsNaN(hl):
+		return "h_lambda is NaN (the eigenvalue is not a number)"
+	default:
+		return fmt.Sprintf("phi(h lambda) = %v%+vi is not finite at h_lambda = %v (overflow)", re, im, hl)
+	}
 }
 
 func defineStability(fs *flag.FlagSet) func(c *cli) int {
@@ -76,9 +97,13 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 				Directions: make([]directionJSON, len(pt.Directions))}
 			for i, d := range pt.Directions {
 				out.Directions[i] = directionJSON{Lambda: jsonNum(d.Lambda), HLambda: jsonNum(d.HLambda), SCRe: jsonNum(real(d.Coef)), SCIm: jsonNum(imag(d.Coef)),
-					Regime: string(d.Regime), GradProj: jsonNum(d.GradProj)}
+					SCNullReason: scNullReason(d.HLambda, d.Coef), Regime: string(d.Regime), GradProj: jsonNum(d.GradProj)}
+				if r := out.Directions[i].SCNullReason; r != "" {
+					c.warn("direction %d: sc printed as null: %s", i, r)
+				}
 			}
 			if math.IsInf(pt.Edge, 0) {
+				out.EdgeNullReason = fmt.Sprintf("edge 2/h overflows for the subnormal h = %g (JSON has no infinities)", *lr)
 				c.warn("edge 2/h = %v for h = %g: printed as null", pt.Edge, *lr)
 			}
 			if err := writeJSON(c.stdout, out); err != nil {

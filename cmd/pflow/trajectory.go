@@ -64,7 +64,7 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	steps := intFlag(fs, "steps", "number of GD steps `N` ≥ 1 (required)", 0, 1, trajMaxSteps)
 	x0 := vectorFlag(fs, "x0", "start point `a,b,…` (default: the problem's)")
 	method := fs.String("method", "dop853", "adaptive integrator: "+strings.Join(adaptiveMethods(), ", "))
-	rtol := positiveFlag(fs, "rtol", fmt.Sprintf("relative tolerance `R` ≥ 2.5e-14 (default %g)", verify.DefaultRTol), minRTol)
+	rtol := rtolFlag(fs, "rtol", fmt.Sprintf("relative tolerance `R` in [%g (100·eps), %g) (default %g)", minRTol, maxRTol, verify.DefaultRTol))
 	atol := positiveFlag(fs, "atol", fmt.Sprintf("absolute tolerance `A` (default %g)", verify.DefaultATol), 0)
 	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `K` (0: 20000 + 2000·N, at most 1e6); a run that needs more stops with what it computed", 0, 0, math.MaxInt32)
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
