@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -19,7 +20,38 @@ var (
 	// ErrGDDiverged reports that a GD iterate overflowed (a non-finite
 	// component): the comparison stops at the last finite iterate.
 	ErrGDDiverged = errors.New("verify: GD iterate is not finite")
+	// ErrMaxEvals reports that the flow's right-hand side was evaluated
+	// Settings.MaxEvals times before the comparison was complete.
+	ErrMaxEvals = errors.New("verify: evaluation budget exhausted")
+	// ErrStalled reports an integration whose step size collapsed: with
+	// the default MaxSteps, stallWindow consecutive accepted steps each
+	// shorter than stallRatio·h (a pace of more than 1/stallRatio steps
+	// per GD step) stop the run, instead of letting it grind through the
+	// step budget (the principal flow on matfact at h = 0.5 took 146 s to
+	// reach ode.ErrMaxSteps at t = 2.78 with steps of 1e-6).
+	ErrStalled = errors.New("verify: integration stalled")
+	// ErrMaxDistance reports that the distance between the flow and GD
+	// exceeded Settings.MaxDistance: the comparison stops at that step.
+	ErrMaxDistance = errors.New("verify: distance to GD above the bound")
 )
+
+// Progress is what CompareContext reports through Settings.Progress after
+// every accepted integrator step (and after the GD run).
+type Progress struct {
+	// Stage is "gd" (the GD iterates are computed), "flow" (the main
+	// integration) or "check" (the reference integration of the
+	// integrator check).
+	Stage string
+	// T is the flow time reached and TEnd = N·h the final time.
+	T, TEnd float64
+	// Step is the number of GD steps whose comparison is complete.
+	Step int
+	// NFev counts the evaluations of the flow's right-hand side so far
+	// (main run and check together).
+	NFev int
+	// MaxError is the largest distance to GD so far.
+	MaxError float64
+}
 
 // GD is the name under which Compare treats gradient descent itself as a
 // "flow": θ_flow(nh) = θ_n, distance zero, no integration. It lets the
@@ -50,6 +82,10 @@ const (
 	// refStepsPerGD is the least number of integrator steps per GD step of
 	// the reference integration.
 	refStepsPerGD = 4
+	// stallRatio and stallWindow define a stalled integration (see
+	// ErrStalled).
+	stallRatio  = 1e-4
+	stallWindow = 500
 )
 
 // Settings configures Compare and the order estimators. The zero value
@@ -64,8 +100,9 @@ type Settings struct {
 	RTol, ATol float64
 	// MaxSteps caps the integrator's attempted steps (default
 	// 20000 + 2000·n for n GD steps, at most 1e6: about 200 times what a
-	// non-stiff flow needs, so that a flow made stiff by a huge learning
-	// rate fails with ode.ErrMaxSteps in seconds instead of grinding). The
+	// non-stiff flow needs; with the default, a run whose step size
+	// collapses stops early with ErrStalled, so that a flow made stiff or
+	// singular fails in seconds instead of grinding through the budget). The
 	// reference run of the integrator check may take four times as many
 	// steps as the main run used, plus four per GD step.
 	MaxSteps int
@@ -74,6 +111,21 @@ type Settings struct {
 	// Build, when non-nil, constructs the flow instead of modified.New;
 	// the flow name passed to Compare is then only a label.
 	Build Builder
+	// MaxEvals, when positive, caps the evaluations of the flow's
+	// right-hand side (main run and integrator check together): a run that
+	// needs more stops with an error wrapping ErrMaxEvals and returns the
+	// points computed. It bounds the work where MaxSteps does not (a step
+	// of the principal flow near a pole can cost many evaluations).
+	MaxEvals int
+	// MaxDistance, when positive, stops the comparison at the first GD step
+	// whose distance to the flow exceeds it, with an error wrapping
+	// ErrMaxDistance; the points up to and including that step are
+	// returned. Use it to stop a run once the flow has left GD.
+	MaxDistance float64
+	// Progress, when non-nil, is called after every accepted integrator
+	// step (and once after the GD run) with the state of the run, from the
+	// goroutine that called CompareContext.
+	Progress func(Progress)
 	// SkipIntegratorCheck disables the second integration that estimates
 	// the integrator's own error (Result.IntegratorError): the same method
 	// at 100× tighter tolerances (clamped at MinRTol = 100·eps, the floor
@@ -111,8 +163,11 @@ func (s *Settings) validate() error {
 	if s.RTol >= MaxRTol {
 		return fmt.Errorf("%w: rtol = %v is not below %v (no correct digit asked for)", ErrInvalidInput, s.RTol, MaxRTol)
 	}
-	if s.MaxSteps < 0 {
-		return fmt.Errorf("%w: MaxSteps = %d is negative", ErrInvalidInput, s.MaxSteps)
+	if s.MaxSteps < 0 || s.MaxEvals < 0 {
+		return fmt.Errorf("%w: MaxSteps = %d, MaxEvals = %d must be non-negative", ErrInvalidInput, s.MaxSteps, s.MaxEvals)
+	}
+	if math.IsNaN(s.MaxDistance) || s.MaxDistance < 0 {
+		return fmt.Errorf("%w: MaxDistance = %v must be non-negative (0: no bound)", ErrInvalidInput, s.MaxDistance)
 	}
 	if s.Method != nil && !s.Method.Adaptive() {
 		return fmt.Errorf("%w: method %q has no error estimator (Compare needs adaptive step control)", ErrInvalidInput, s.Method.Name)
@@ -200,6 +255,45 @@ func runGD(p *problems.Problem, h float64, n int, x0 []float64) ([][]float64, []
 	return r.Iterates, r.Loss, nil
 }
 
+// runGDContext is runGD with the gradient evaluations bounded by ctx: when
+// ctx ends, the iterates computed so far come back with an error wrapping
+// ctx.Err().
+func runGDContext(ctx context.Context, p *problems.Problem, h float64, n int, x0 []float64) (gd [][]float64, loss []float64, err error) {
+	if ctx.Done() == nil { // context.Background: nothing to watch
+		return runGD(p, h, n, x0)
+	}
+	q := *p
+	grad := p.Real.Grad
+	var k int
+	var its [][]float64
+	q.Real.Grad = func(dst, x []float64) {
+		if err := ctx.Err(); err != nil {
+			panic(stopSignal{err})
+		}
+		if k <= n {
+			its = append(its, append([]float64(nil), x...))
+		}
+		k++
+		grad(dst, x)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s, ok := r.(stopSignal)
+			if !ok {
+				panic(r)
+			}
+			// The gradients were taken at θ_0, θ_1, …: those are the
+			// iterates reached.
+			gd, err = its, fmt.Errorf("verify: GD on %s stopped after %d of %d steps: %w", p.Name, max(len(its)-1, 0), n, s.err)
+			loss = make([]float64, len(gd))
+			for i, x := range gd {
+				loss[i] = p.Real.Func(x)
+			}
+		}
+	}()
+	return runGD(&q, h, n, x0)
+}
+
 func checkArgs(p *problems.Problem, h float64, n int, x0 []float64) error {
 	if p == nil {
 		return fmt.Errorf("%w: nil problem", ErrInvalidInput)
@@ -234,7 +328,23 @@ func checkArgs(p *problems.Problem, h float64, n int, x0 []float64) error {
 // modified.ErrUnknownFlow). When GD overflows or the integration fails
 // (for example ode.ErrNonFinite when the flow blows up), the points up to
 // that time are returned together with the error.
+//
+// Compare is CompareContext with context.Background().
 func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s *Settings) (*Result, error) {
+	return CompareContext(context.Background(), p, flow, h, n, x0, s)
+}
+
+// CompareContext is Compare bounded by ctx: when ctx is cancelled or its
+// deadline passes, the run stops within one evaluation of the flow's
+// right-hand side (or one gradient of the GD run) and returns the points
+// computed so far with an error wrapping ctx.Err() (errors.Is(err,
+// context.DeadlineExceeded) after a timeout). The budgets of s
+// (MaxSteps, MaxEvals, MaxDistance) bound the run in the same way, and
+// s.Progress reports on it.
+func CompareContext(ctx context.Context, p *problems.Problem, flow string, h float64, n int, x0 []float64, s *Settings) (*Result, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if s != nil {
 		if err := s.validate(); err != nil {
 			return nil, err
@@ -248,9 +358,22 @@ func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s
 		return nil, err
 	}
 	res := &Result{Problem: p.Name, Flow: flow, H: h, N: n}
-	gd, gdLoss, gdErr := runGD(p, h, n, x0)
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("verify: %s on %s not started: %w", flow, p.Name, err)
+	}
+	gd, gdLoss, gdErr := runGDContext(ctx, p, h, n, x0)
 	if len(gd) == 0 {
 		return res, gdErr
+	}
+	if errors.Is(gdErr, ctx.Err()) && ctx.Err() != nil {
+		// GD itself was cut short: report its iterates as a GD-only run.
+		for k, x := range gd {
+			res.Points = append(res.Points, newPoint(p, k, h, toComplex(x), x, gdLoss[k], true))
+		}
+		return res, gdErr
+	}
+	if st.Progress != nil {
+		st.Progress(Progress{Stage: "gd", TEnd: float64(n) * h})
 	}
 	if flow == GD && st.Build == nil {
 		res.Complex = true
@@ -273,13 +396,22 @@ func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s
 	if budget == 0 {
 		budget = int(min(1e6, 20000+2000*float64(n)))
 	}
-	states, stats, intErr := integrate(fc, fr, x0, h, len(gd)-1, st.RTol, st.ATol, st.Method, budget, 0)
-	res.Stats = stats
-	for k, z := range states {
-		res.Points = append(res.Points, newPoint(p, k, h, z, gd[k], gdLoss[k], res.Complex))
-	}
-	for _, pt := range res.Points {
+	rb := &runBudget{ctx: ctx, maxEvals: st.MaxEvals, progress: st.Progress, tEnd: tEnd, stallCheck: st.MaxSteps == 0}
+	rb.stage = "flow"
+	rb.onPoint = func(k int, z []complex128) error {
+		pt := newPoint(p, k, h, z, gd[k], gdLoss[k], res.Complex)
+		res.Points = append(res.Points, pt)
 		res.MaxError = math.Max(res.MaxError, pt.Error)
+		rb.maxError, rb.step = res.MaxError, k
+		if st.MaxDistance > 0 && pt.Error > st.MaxDistance {
+			return fmt.Errorf("%w: ‖θ_flow − θ_n‖ = %.3g > %g at step %d", ErrMaxDistance, pt.Error, st.MaxDistance, k)
+		}
+		return nil
+	}
+	states, stats, intErr := integrate(fc, fr, x0, h, len(gd)-1, st.RTol, st.ATol, st.Method, budget, 0, rb)
+	res.Stats = stats
+	if intErr != nil && (errors.Is(intErr, ErrMaxDistance) || errors.Is(intErr, ErrMaxEvals) || errors.Is(intErr, ErrStalled) || ctx.Err() != nil && errors.Is(intErr, ctx.Err())) {
+		return res, fmt.Errorf("verify: %s on %s (h = %v) stopped at t = %v of %v: %w", flow, p.Name, h, rb.t, tEnd, intErr)
 	}
 	if intErr != nil {
 		hint := ""
@@ -294,8 +426,13 @@ func Compare(p *problems.Problem, flow string, h float64, n int, x0 []float64, s
 			return res, err
 		}
 		tight := math.Max(st.RTol/100, MinRTol)
+		rb.stage, rb.onPoint = "check", nil
 		ref, _, err := integrate(fc2, fr2, x0, h, len(states)-1, tight, st.ATol/100, st.Method,
-			10*stats.NSteps+refStepsPerGD*n+1000, h/refStepsPerGD)
+			10*stats.NSteps+refStepsPerGD*n+1000, h/refStepsPerGD, rb)
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			res.IntegratorCheckErr = fmt.Errorf("verify: reference integration of %s at rtol = %v: %w", flow, tight, err)
+			return res, fmt.Errorf("verify: %s on %s: comparison complete, integrator check stopped: %w", flow, p.Name, err)
+		}
 		if err != nil {
 			// The comparison stands; only its error estimate is missing.
 			res.IntegratorCheckErr = fmt.Errorf("verify: reference integration of %s at rtol = %v: %w", flow, tight, err)
@@ -338,36 +475,162 @@ func build(p *problems.Problem, flow string, h float64, st *Settings) (*modified
 	return fc, nil, err
 }
 
+// runBudget carries the bounds and reports of one CompareContext run into
+// integrate: the context, the evaluation budget (shared by the main run
+// and the check), the progress callback and, for the main run, onPoint,
+// which receives every state at t = k·h as soon as it is known and may
+// stop the run by returning an error.
+type runBudget struct {
+	ctx      context.Context
+	maxEvals int
+	progress func(Progress)
+	onPoint  func(k int, z []complex128) error
+
+	stage      string
+	tEnd, t    float64
+	nfev, step int
+	maxError   float64
+	stallCheck bool // stop with ErrStalled (default MaxSteps only)
+}
+
+// stopSignal carries a budget error out of a right-hand side evaluation
+// (ode has no way for f to stop a solve); integrate recovers it.
+type stopSignal struct{ err error }
+
+// eval is called before every evaluation of the right-hand side.
+func (b *runBudget) eval() {
+	b.nfev++
+	if b.maxEvals > 0 && b.nfev > b.maxEvals {
+		panic(stopSignal{fmt.Errorf("%w: %d evaluations of the flow", ErrMaxEvals, b.maxEvals)})
+	}
+	if err := b.ctx.Err(); err != nil {
+		panic(stopSignal{err})
+	}
+}
+
+func (b *runBudget) report() {
+	if b.progress != nil {
+		b.progress(Progress{Stage: b.stage, T: b.t, TEnd: b.tEnd, Step: b.step, NFev: b.nfev, MaxError: b.maxError})
+	}
+}
+
 // integrate solves the flow (complex fc or real fr) from x0 and returns the
 // states at t = k·h, k = 0..n, as complex vectors (as many as were reached
-// when it fails).
+// when it fails), passing each to b.onPoint as soon as it is known. It is
+// the package's one call into the ODE solver.
 func integrate(fc *modified.Flow[complex128], fr *modified.Flow[float64], x0 []float64, h float64, n int,
-	rtol, atol float64, m *ode.Tableau, maxSteps int, maxStep float64) ([][]complex128, ode.Stats, error) {
-	if n == 0 {
-		return [][]complex128{toComplex(x0)}, ode.Stats{}, nil
+	rtol, atol float64, m *ode.Tableau, maxSteps int, maxStep float64, b *runBudget) ([][]complex128, ode.Stats, error) {
+	first := toComplex(x0)
+	if b.onPoint != nil {
+		if err := b.onPoint(0, first); err != nil {
+			return [][]complex128{first}, ode.Stats{}, err
+		}
 	}
-	tEval := make([]float64, n+1)
-	for k := range tEval {
-		tEval[k] = float64(k) * h
+	if n == 0 {
+		return [][]complex128{first}, ode.Stats{}, nil
 	}
 	if fc != nil {
 		if fc.Reset != nil {
 			fc.Reset()
 		}
-		s := fc.Wire(&ode.Settings[complex128]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep})
-		sol, err := ode.Solve(fc.F, 0, tEval[n], toComplex(x0), m, s)
-		return sol.Y, sol.Stats, err
+		return solveSteps(fc.F, fc.Commit, first, h, n, rtol, atol, m, maxSteps, maxStep, b, func(y []complex128) []complex128 { return append([]complex128(nil), y...) })
 	}
 	if fr.Reset != nil {
 		fr.Reset()
 	}
-	s := fr.Wire(&ode.Settings[float64]{RTol: rtol, ATol: atol, TEval: tEval, MaxSteps: maxSteps, MaxStep: maxStep})
-	sol, err := ode.Solve(fr.F, 0, tEval[n], append([]float64(nil), x0...), m, s)
-	out := make([][]complex128, len(sol.Y))
-	for k, y := range sol.Y {
-		out[k] = toComplex(y)
+	return solveSteps(fr.F, fr.Commit, append([]float64(nil), x0...), h, n, rtol, atol, m, maxSteps, maxStep, b, toComplex)
+}
+
+// solveSteps runs the ODE solver from y0 to t = n·h and records the dense
+// output at t = k·h after every accepted step, before the flow's commit
+// (as modified.Flow.Wire and ode.Solve's TEval do: the interpolation
+// stages see the branch state of the step they belong to).
+func solveSteps[T float64 | complex128](f ode.Func[T], commit func(float64, []T), y0 []T, h float64, n int,
+	rtol, atol float64, m *ode.Tableau, maxSteps int, maxStep float64, b *runBudget, cplx func([]T) []complex128) (out [][]complex128, stats ode.Stats, err error) {
+	out = [][]complex128{cplx(y0)}
+	tEnd := float64(n) * h
+	g := func(dy []T, t float64, y []T) {
+		b.eval()
+		f(dy, t, y)
 	}
-	return out, sol.Stats, err
+	var it *ode.Integrator[T]
+	var stop error
+	tPrev, short := 0.0, 0
+	y := make([]T, len(y0))
+	k := 1
+	record := func(t float64, cur []T) error {
+		b.t = t
+		for ; k <= n && float64(k)*h <= t; k++ {
+			if float64(k)*h == t {
+				copy(y, cur)
+			} else {
+				it.Interpolate(y, float64(k)*h)
+			}
+			z := cplx(y)
+			out = append(out, z)
+			if b.onPoint != nil {
+				if err := b.onPoint(k, z); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	set := &ode.Settings[T]{RTol: rtol, ATol: atol, MaxSteps: maxSteps, MaxStep: maxStep,
+		// A flow that carries state (the principal flow's branch of the
+		// logarithm) needs its first stage evaluated with the committed
+		// state, as modified.Flow.Wire sets up.
+		RefreshFSAL: commit != nil,
+		Observer: func(t float64, cur []T) bool {
+			if stop = record(t, cur); stop != nil {
+				return false
+			}
+			if t-tPrev < stallRatio*h {
+				short++
+			} else {
+				short = 0
+			}
+			if short >= stallWindow && b.stallCheck {
+				stop = fmt.Errorf("%w: %d consecutive steps shorter than %g·h, the last %.3g, at t = %v (GD step %d): the flow is singular or extremely stiff there "+
+					"(for example it is running off to infinity, or an eigenvalue of the Hessian is crossing the pole hλ = 1 of the principal flow)",
+					ErrStalled, short, stallRatio, t-tPrev, t, int(t/h))
+				return false
+			}
+			tPrev = t
+			if commit != nil {
+				commit(t, cur)
+			}
+			b.report()
+			return true
+		}}
+	it, err = ode.NewIntegrator(g, 0, tEnd, y0, m, set)
+	if err != nil {
+		return out, ode.Stats{}, err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s, ok := r.(stopSignal)
+			if !ok {
+				panic(r)
+			}
+			stats, err = it.Stats(), s.err
+		}
+	}()
+	for it.Step() {
+		if stop == nil {
+			stop = b.ctx.Err()
+		}
+		if stop != nil {
+			return out, it.Stats(), stop
+		}
+	}
+	if stop != nil {
+		return out, it.Stats(), stop
+	}
+	if err := it.Err(); err != nil {
+		return out, it.Stats(), err
+	}
+	return out, it.Stats(), nil
 }
 
 func newPoint(p *problems.Problem, k int, h float64, z []complex128, x []float64, loss float64, cplx bool) Point {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,7 +21,7 @@ import (
 func init() {
 	register("bench", command{
 		summary:  "benchmark the ODE solvers on the problems of docs/benchmarks.md (CSV or JSON)",
-		synopsis: "[-problem P] [-method M] [-rtol R -atol A | -steps N] [-h0 H] [-format csv|json] [-reps K]",
+		synopsis: "[-problem P] [-method M] [-rtol R -atol A | -steps N] [-h0 H] [-format csv|json] [-reps K] [-timeout D]",
 		define:   defineBench,
 	})
 }
@@ -234,6 +235,7 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 	h0 := positiveFlag(fs, "h0", "initial step size `H` of the adaptive rows (default: Hairer's algorithm; 1e-6 for radau5)", 0)
 	format := choiceFlag(fs, "format", "output format", "csv", "csv", "json")
 	reps := intFlag(fs, "reps", "solves per row `K`; seconds is their median", 5, 1, 1000)
+	timeout := timeoutFlag(fs)
 	return func(c *cli) int {
 		if *steps > 0 && (*rtol > 0 || *atol > 0) {
 			return c.fail("-steps cannot be combined with -rtol/-atol")
@@ -282,11 +284,18 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 		}
 		var rows []benchRow
 		trouble := 0
+		// The deadline of -timeout is checked between solves: a row cut
+		// short keeps the solves done (at least one).
+		ctx, cancel := runContext(*timeout)
+		defer cancel()
 		for i, j := range jobs {
+			if ctx.Err() != nil {
+				break
+			}
 			if len(jobs) > 4 {
 				fmt.Fprintf(c.stderr, "bench [%d/%d] %s\n", i+1, len(jobs), j.label)
 			}
-			row, code := benchOne(c, j.solve, *reps, j.label)
+			row, code := benchOne(ctx, c, j.solve, *reps, j.label)
 			if code == 2 {
 				return code
 			}
@@ -303,6 +312,10 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 		// keeps its row, printed as NaN (null in JSON), and exits 1.
 		done := 0
 		if trouble > 0 {
+			done = 1
+		}
+		if ctx.Err() != nil {
+			defer c.warn("-timeout %v reached: %d of %d rows computed", *timeout, len(rows), len(jobs))
 			done = 1
 		}
 		if *format == "json" {
@@ -407,12 +420,15 @@ func benchJobs(c *cli, selP, selM []string, tols [][2]float64, bs benchSettings)
 // benchOne times reps solves of one row. A failed solve (step budget,
 // overflow) keeps the row with error NaN, says why on stderr and returns
 // code 1; invalid settings return 2.
-func benchOne(c *cli, solve benchSolve, reps int, label string) (row benchRow, code int) {
+func benchOne(ctx context.Context, c *cli, solve benchSolve, reps int, label string) (row benchRow, code int) {
 	times := make([]float64, 0, reps)
 	var nfev int
 	var e float64
 	pr := newProgress(c.stderr, "pflow bench: ")
 	for r := range reps {
+		if r > 0 && ctx.Err() != nil {
+			break
+		}
 		pr.tick("%s: solve %d of %d", label, r+1, reps)
 		start := time.Now()
 		var err error

@@ -16,7 +16,7 @@ import (
 func init() {
 	register("stability", command{
 		summary:  "eigendirections of the Hessian at a point: hλ, φ(hλ), regime, gᵀu (table or JSON)",
-		synopsis: "-problem P -lr H [-x0 a,b,…] [-json] [-top K]",
+		synopsis: "-problem P -lr H [-x0 a,b,…] [-json] [-top K] [-timeout D]",
 		define:   defineStability,
 	})
 }
@@ -69,8 +69,9 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 	lr := positiveFlag(fs, "lr", "learning rate `H` > 0 (required)", 0)
 	x0 := vectorFlag(fs, "x0", "point `a,b,…` (default: the problem's start point)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	timeout := timeoutFlag(fs)
 	top := intFlag(fs, "top", "number of largest eigenpairs `K` (0: all, dense; problems without a dense Hessian default to 6 largest + 1 smallest by Lanczos)", 0, 0, 1<<30)
-	return func(c *cli) int {
+	return func(c *cli) (code int) {
 		if *problem == "" {
 			return c.fail("-problem is required (known: %s)", strings.Join(problems.Names(), ", "))
 		}
@@ -85,7 +86,19 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 		if *top > 0 {
 			set = &stability.Settings{Top: min(*top, p.Dim)}
 		}
-		pt, err := stability.Analyze(watchProblem(p, newProgress(c.stderr, "pflow stability: ")), *lr, x, set)
+		ctx, cancel := runContext(*timeout)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				s, ok := r.(ctxStop)
+				if !ok {
+					panic(r)
+				}
+				c.warn("-timeout %v reached during the eigendecomposition: nothing computed (%v)", *timeout, s.err)
+				code = 1
+			}
+		}()
+		pt, err := stability.Analyze(watchProblem(ctxProblem(ctx, p), newProgress(c.stderr, "pflow stability: ")), *lr, x, set)
 		if err != nil {
 			if errors.Is(err, linalg.ErrNoConvergence) {
 				err = fmt.Errorf("%w (ask for fewer eigenpairs with -top)", err)

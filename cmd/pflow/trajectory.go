@@ -18,7 +18,7 @@ import (
 func init() {
 	register("trajectory", command{
 		summary:  "a flow of GD next to the GD iterates, with the distance at every step (JSON or CSV)",
-		synopsis: "-problem P -flow F -lr H -steps N [-x0 a,b,…] [-method M] [-rtol R -atol A] [-maxsteps K] [-format json|csv]",
+		synopsis: "-problem P -flow F -lr H -steps N [-x0 a,b,…] [-method M] [-rtol R -atol A] [-maxsteps K] [-timeout D] [-format json|csv]",
 		define:   defineTrajectory,
 	})
 }
@@ -68,6 +68,7 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	atol := positiveFlag(fs, "atol", fmt.Sprintf("absolute tolerance `A` (default %g)", verify.DefaultATol), 0)
 	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `K` (0: 20000 + 2000·N, at most 1e6); a run that needs more stops with what it computed", 0, 0, math.MaxInt32)
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
+	timeout := timeoutFlag(fs)
 	return func(c *cli) int {
 		if *problem == "" {
 			return c.fail("-problem is required")
@@ -106,7 +107,9 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		if *flow != verify.GD && p.Complex != nil {
 			set.Build = watchFlow(*flow, *steps, pr)
 		}
-		res, err := verify.Compare(watchProblem(p, pr), *flow, *lr, *steps, x, set)
+		ctx, cancel := runContext(*timeout)
+		defer cancel()
+		res, err := verify.CompareContext(ctx, watchProblem(p, pr), *flow, *lr, *steps, x, set)
 		if res == nil {
 			// Nothing was computed: the inputs were rejected.
 			return c.exitFor(err, verify.ErrInvalidInput, modified.ErrUnknownFlow, problems.ErrBadParameter)
@@ -139,8 +142,11 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		}
 		if err != nil {
 			hint := ""
-			if errors.Is(err, ode.ErrMaxSteps) {
+			switch {
+			case errors.Is(err, ode.ErrMaxSteps):
 				hint = " (raise -maxsteps, loosen -rtol, or take fewer or smaller GD steps: a large h·λ makes the flow stiff)"
+			case timedOut(ctx, err):
+				hint = fmt.Sprintf(" (-timeout %v reached)", *timeout)
 			}
 			c.warn("stopped after %d of %d steps: %s%s", max(len(res.Points)-1, 0), *steps, oneLine(err.Error()), hint)
 			return 1

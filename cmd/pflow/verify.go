@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"regexp"
@@ -14,7 +15,7 @@ import (
 func init() {
 	register("verify", command{
 		summary:  "run the verification suite: every flow against exact GD iterates (table or JSON; exit 1 on failure)",
-		synopsis: "[-run REGEX] [-json]",
+		synopsis: "[-run REGEX] [-json] [-timeout D]",
 		define:   defineVerify,
 	})
 }
@@ -43,6 +44,7 @@ type verifyJSON struct {
 func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 	runRe := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
+	timeout := timeoutFlag(fs)
 	return func(c *cli) int {
 		re, err := regexp.Compile(*runRe)
 		if err != nil {
@@ -57,17 +59,24 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 		if len(cases) == 0 {
 			return c.fail("no case matches -run %q", *runRe)
 		}
-		return runVerify(c, cases, *asJSON)
+		ctx, cancel := runContext(*timeout)
+		defer cancel()
+		code := runVerify(ctx, c, cases, *asJSON)
+		if ctx.Err() != nil {
+			c.warn("-timeout %v reached: the cases cut short or not run are reported as failed", *timeout)
+			return 1
+		}
+		return code
 	}
 }
 
-func runVerify(c *cli, cases []verify.Case, asJSON bool) int {
+func runVerify(ctx context.Context, c *cli, cases []verify.Case, asJSON bool) int {
 	stdout, stderr := c.stdout, c.stderr
 	start := time.Now()
 	done := 0
 	workers := runtime.GOMAXPROCS(0)
 	c.warn("%d cases on %d workers", len(cases), workers)
-	outs := verify.Run(cases, workers, func(_ int, o verify.Outcome) {
+	outs := verify.RunContext(ctx, cases, workers, func(_ int, o verify.Outcome) {
 		done++
 		status := "ok"
 		if !o.Pass {

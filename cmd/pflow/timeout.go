@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"strings"
+	"time"
+
+	"github.com/pflow-go/pflow/problems"
+)
+
+// timeoutFlag defines -timeout DURATION (Go duration syntax) on the long
+// subcommands; the value stays 0 (no limit) when the flag is not given.
+func timeoutFlag(fs *flag.FlagSet) *time.Duration {
+	p := new(time.Duration)
+	fs.Func("timeout", "stop after `DURATION` (Go syntax: 30s, 5m, 1h30m; default no limit), print what was computed and exit 1", func(s string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil || d <= 0 {
+			return errors.New("want a positive Go duration such as 30s, 5m or 1h30m")
+		}
+		*p = d
+		return nil
+	})
+	return p
+}
+
+// runContext returns the context of a run with timeout d (0: none).
+func runContext(d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithTimeout(context.Background(), d)
+}
+
+// timedOut reports whether err (or ctx) says that the -timeout passed.
+func timedOut(ctx context.Context, err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil
+}
+
+// ctxStop carries the context's error out of a problem function (see
+// ctxProblem); the subcommand that installed it recovers it.
+type ctxStop struct{ err error }
+
+// ctxProblem returns a copy of p whose gradient and Hessian functions stop
+// the computation (by panicking with ctxStop, which the caller recovers)
+// once ctx has ended: packages without a context parameter (stability)
+// are bounded this way, within one gradient or Hessian-vector product.
+func ctxProblem(ctx context.Context, p *problems.Problem) *problems.Problem {
+	if ctx.Done() == nil {
+		return p
+	}
+	q := *p
+	check := func() {
+		if err := ctx.Err(); err != nil {
+			panic(ctxStop{err})
+		}
+	}
+	if g := p.Real.Grad; g != nil {
+		q.Real.Grad = func(dst, x []float64) { check(); g(dst, x) }
+	}
+	if hv := p.Real.HessVec; hv != nil {
+		q.Real.HessVec = func(dst, x, v []float64) { check(); hv(dst, x, v) }
+	}
+	if hs := p.Real.Hess; hs != nil {
+		q.Real.Hess = func(dst, x []float64) { check(); hs(dst, x) }
+	}
+	return &q
+}
