@@ -63,7 +63,7 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 		defer cancel()
 		code := runVerify(ctx, c, cases, *asJSON)
 		if ctx.Err() != nil {
-			c.warn("-timeout %v reached: the cases cut short or not run are reported as failed", *timeout)
+			c.warn("-timeout %v reached: the cases cut short or not run are reported as failed, with value NaN (null in JSON)", *timeout)
 			return 1
 		}
 		return code
