@@ -3,6 +3,7 @@ package stability
 import (
 	"fmt"
 	"math"
+	"math/cmplx"
 
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/problems"
@@ -139,6 +140,11 @@ type Point struct {
 // (Rosca, Wu, Qin, Dherin, TMLR 2023), the regime, gᵀu, the GD growth
 // factor |1 − hλ| and the direction's share φ(hλ)(gᵀu)² of dE/dt along the
 // principal flow. theta is not modified. s may be nil.
+//
+// When not every eigenpair is analysed, dE/dt comes from a Lanczos
+// approximation of φ(hH)g; if a Ritz value meets the pole hλ = 1 there,
+// Analyze returns an error wrapping linalg.ErrNotFinite. An analysis the
+// memory bound refuses returns an error wrapping ErrTooLarge.
 func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Point, error) {
 	if err := checkPoint(p, theta); err != nil {
 		return nil, err
@@ -150,8 +156,9 @@ func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Poi
 	if s != nil {
 		set = *s
 	}
-	if set.Top < 0 || set.Bottom < 0 || set.RegimeTol < 0 || set.MaxBytes < 0 {
-		return nil, fmt.Errorf("%w: negative Top, Bottom, RegimeTol or MaxBytes", ErrInvalidInput)
+	if set.Top < 0 || set.Bottom < 0 || !(set.RegimeTol >= 0) || math.IsInf(set.RegimeTol, 0) || set.MaxBytes < 0 {
+		return nil, fmt.Errorf("%w: Top = %d, Bottom = %d, RegimeTol = %v, MaxBytes = %d: each must be finite and non-negative",
+			ErrInvalidInput, set.Top, set.Bottom, set.RegimeTol, set.MaxBytes)
 	}
 	maxBytes := set.MaxBytes
 	if maxBytes == 0 {
@@ -213,7 +220,9 @@ func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Poi
 		}
 		sum += d.DEdt
 	}
-	if pt.Complete {
+	if pt.Complete || cmplx.IsInf(sum) {
+		// Complete, or an analysed direction with gᵀu ≠ 0 sits at the pole
+		// hλ = 1: dE/dt is infinite whatever the other directions add.
 		pt.DEdt = sum
 		return pt, nil
 	}

@@ -603,19 +603,24 @@ func solveSteps[T float64 | complex128](f ode.Func[T], commit func(float64, []T)
 			b.report()
 			return true
 		}}
-	it, err = ode.NewIntegrator(g, 0, tEnd, y0, m, set)
-	if err != nil {
-		return out, ode.Stats{}, err
-	}
+	// The budget can stop the run inside NewIntegrator too (the initial
+	// step size costs an evaluation).
 	defer func() {
 		if r := recover(); r != nil {
 			s, ok := r.(stopSignal)
 			if !ok {
 				panic(r)
 			}
-			stats, err = it.Stats(), s.err
+			stats, err = ode.Stats{NFev: b.nfev}, s.err
+			if it != nil {
+				stats = it.Stats()
+			}
 		}
 	}()
+	it, err = ode.NewIntegrator(g, 0, tEnd, y0, m, set)
+	if err != nil {
+		return out, ode.Stats{}, err
+	}
 	for it.Step() {
 		if stop == nil {
 			stop = b.ctx.Err()

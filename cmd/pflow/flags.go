@@ -54,10 +54,15 @@ func (c *cli) fail(format string, a ...any) int {
 	return 2
 }
 
-// warn prints "pflow NAME: message" on stderr.
+// warn prints "pflow NAME: message" on stderr, on one line: line breaks
+// inside the message (from user input echoed back, such as a flag name
+// with a newline) are escaped.
 func (c *cli) warn(format string, a ...any) {
-	fmt.Fprintf(c.stderr, "pflow "+c.name+": "+format+"\n", a...)
+	msg := lineBreaks.Replace(fmt.Sprintf(format, a...))
+	fmt.Fprintf(c.stderr, "pflow %s: %s\n", c.name, msg)
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`)
 
 // exitFor prints err on one line and returns 2 when it wraps one of the
 // sentinels that mean bad input, 1 otherwise (numerical trouble).

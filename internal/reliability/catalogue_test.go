@@ -137,6 +137,7 @@ func libCatalogue() []libCase {
 		{name: "verify/MaxDistance", run: compare("ngf", 1.05, 30, nil, &verify.Settings{MaxDistance: 0.5}), want: verify.ErrMaxDistance},
 		{name: "verify/MaxSteps", run: compare("pf", 0.5, 50, nil, &verify.Settings{MaxSteps: 3}), want: ode.ErrMaxSteps},
 		{name: "verify/GD-diverges", run: compare(verify.GD, 1e300, 5, nil, nil), want: verify.ErrGDDiverged},
+		{name: "verify/MaxEvals-inside-initial-step", run: compare("pf", 0.5, 3, nil, &verify.Settings{MaxEvals: 1}), want: verify.ErrMaxEvals},
 		{name: "verify/cancelled", run: func(t *testing.T) error {
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
@@ -163,6 +164,7 @@ func libCatalogue() []libCase {
 		{name: "stability/theta-Inf", run: analyze("quadratic2d", 0.5, []float64{math.Inf(1), 0}, nil), want: stability.ErrInvalidInput},
 		{name: "stability/loss-overflows", run: analyze("quadratic2d", 0.5, []float64{1e308, 1e308}, nil), want: stability.ErrInvalidInput},
 		{name: "stability/Top<0", run: analyze("quadratic2d", 0.5, nil, &stability.Settings{Top: -1}), want: stability.ErrInvalidInput},
+		{name: "stability/RegimeTol=NaN", run: analyze("quadratic2d", 0.5, nil, &stability.Settings{RegimeTol: math.NaN()}), want: stability.ErrInvalidInput},
 		{name: "stability/MaxBytes<0", run: analyze("quadratic2d", 0.5, nil, &stability.Settings{MaxBytes: -1}), want: stability.ErrInvalidInput},
 		{name: "stability/memory-bound", run: analyze("benchquad:d=1100000", 0.1, nil, nil), want: stability.ErrTooLarge},
 		{name: "stability/MaxBytes", run: analyze("quadratic2d", 0.5, nil, &stability.Settings{MaxBytes: 10}), want: stability.ErrTooLarge},
