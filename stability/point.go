@@ -1,6 +1,7 @@
 package stability
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/cmplx"
@@ -242,4 +243,46 @@ func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Poi
 		pt.DEdt += complex(gi, 0) * pg[i]
 	}
 	return pt, nil
+}
+
+// ctxStop carries the context's error out of a problem function wrapped by
+// AnalyzeContext; AnalyzeContext recovers it.
+type ctxStop struct{ err error }
+
+// AnalyzeContext is Analyze bounded by ctx: the problem's gradient,
+// Hessian and Hessian-vector products check ctx before each call, and once
+// ctx has ended the analysis stops within one such call and returns an
+// error wrapping ctx.Err() (an eigendecomposition has no partial result).
+func AnalyzeContext(ctx context.Context, p *problems.Problem, h float64, theta []float64, s *Settings) (pt *Point, err error) {
+	if ctx == nil || ctx.Done() == nil || p == nil {
+		return Analyze(p, h, theta, s)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("stability: analysis not started: %w", err)
+	}
+	q := *p
+	check := func() {
+		if err := ctx.Err(); err != nil {
+			panic(ctxStop{err})
+		}
+	}
+	if g := p.Real.Grad; g != nil {
+		q.Real.Grad = func(dst, x []float64) { check(); g(dst, x) }
+	}
+	if hv := p.Real.HessVec; hv != nil {
+		q.Real.HessVec = func(dst, x, v []float64) { check(); hv(dst, x, v) }
+	}
+	if hs := p.Real.Hess; hs != nil {
+		q.Real.Hess = func(dst, x []float64) { check(); hs(dst, x) }
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(ctxStop)
+			if !ok {
+				panic(r)
+			}
+			pt, err = nil, fmt.Errorf("stability: analysis of %s stopped: %w", p.Name, c.err)
+		}
+	}()
+	return Analyze(&q, h, theta, s)
 }

@@ -71,7 +71,7 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	timeout := timeoutFlag(fs)
 	top := intFlag(fs, "top", "number of largest eigenpairs `K` (0: all, dense; problems without a dense Hessian default to 6 largest + 1 smallest by Lanczos)", 0, 0, 1<<30)
-	return func(c *cli) (code int) {
+	return func(c *cli) int {
 		if *problem == "" {
 			return c.fail("-problem is required (known: %s)", strings.Join(problems.Names(), ", "))
 		}
@@ -88,17 +88,11 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 		}
 		ctx, cancel := runContext(*timeout)
 		defer cancel()
-		defer func() {
-			if r := recover(); r != nil {
-				s, ok := r.(ctxStop)
-				if !ok {
-					panic(r)
-				}
-				c.warn("-timeout %v reached during the eigendecomposition: nothing computed (%v)", *timeout, s.err)
-				code = 1
-			}
-		}()
-		pt, err := stability.Analyze(watchProblem(ctxProblem(ctx, p), newProgress(c.stderr, "pflow stability: ")), *lr, x, set)
+		pt, err := stability.AnalyzeContext(ctx, watchProblem(p, newProgress(c.stderr, "pflow stability: ")), *lr, x, set)
+		if err != nil && timedOut(ctx, err) {
+			c.warn("-timeout %v reached during the eigendecomposition: nothing computed (%s)", *timeout, oneLine(err.Error()))
+			return 1
+		}
 		if err != nil {
 			if errors.Is(err, linalg.ErrNoConvergence) {
 				err = fmt.Errorf("%w (ask for fewer eigenpairs with -top)", err)

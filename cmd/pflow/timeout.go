@@ -6,8 +6,6 @@ import (
 	"flag"
 	"strings"
 	"time"
-
-	"github.com/pflow-go/pflow/problems"
 )
 
 // timeoutFlag defines -timeout DURATION (Go duration syntax) on the long
@@ -36,34 +34,4 @@ func runContext(d time.Duration) (context.Context, context.CancelFunc) {
 // timedOut reports whether err (or ctx) says that the -timeout passed.
 func timedOut(ctx context.Context, err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil
-}
-
-// ctxStop carries the context's error out of a problem function (see
-// ctxProblem); the subcommand that installed it recovers it.
-type ctxStop struct{ err error }
-
-// ctxProblem returns a copy of p whose gradient and Hessian functions stop
-// the computation (by panicking with ctxStop, which the caller recovers)
-// once ctx has ended: packages without a context parameter (stability)
-// are bounded this way, within one gradient or Hessian-vector product.
-func ctxProblem(ctx context.Context, p *problems.Problem) *problems.Problem {
-	if ctx.Done() == nil {
-		return p
-	}
-	q := *p
-	check := func() {
-		if err := ctx.Err(); err != nil {
-			panic(ctxStop{err})
-		}
-	}
-	if g := p.Real.Grad; g != nil {
-		q.Real.Grad = func(dst, x []float64) { check(); g(dst, x) }
-	}
-	if hv := p.Real.HessVec; hv != nil {
-		q.Real.HessVec = func(dst, x, v []float64) { check(); hv(dst, x, v) }
-	}
-	if hs := p.Real.Hess; hs != nil {
-		q.Real.Hess = func(dst, x []float64) { check(); hs(dst, x) }
-	}
-	return &q
 }

@@ -169,6 +169,13 @@ func libCatalogue() []libCase {
 		{name: "stability/memory-bound", run: analyze("benchquad:d=1100000", 0.1, nil, nil), want: stability.ErrTooLarge},
 		{name: "stability/MaxBytes", run: analyze("quadratic2d", 0.5, nil, &stability.Settings{MaxBytes: 10}), want: stability.ErrTooLarge},
 		{name: "stability/pole-is-not-an-error", run: analyze("quadratic2d", 0.5, nil, nil), want: nil},
+		{name: "stability/cancelled", run: func(t *testing.T) error {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			p := byName(t, "quadratic2d")
+			_, err := stability.AnalyzeContext(ctx, p, 0.5, p.Start(), nil)
+			return err
+		}, want: context.Canceled},
 		{name: "stability/GDMap-2d", run: func(t *testing.T) error {
 			_, err := stability.NewGDMap(byName(t, "quadratic2d"))
 			return err
