@@ -591,9 +591,9 @@ func solveSteps[T float64 | complex128](f ode.Func[T], commit func(float64, []T)
 				short = 0
 			}
 			if short >= stallWindow && b.stallCheck {
-				stop = fmt.Errorf("%w: %d consecutive steps shorter than %g·h, the last %.3g, at t = %v (GD step %d): the flow is singular or extremely stiff there "+
+				stop = fmt.Errorf("%w: %d consecutive steps shorter than %g·h, the last %.3g, at t = %v (GD step %d, ‖θ_flow‖ = %.3g): the flow is singular or extremely stiff there "+
 					"(for example it is running off to infinity, or an eigenvalue of the Hessian is crossing the pole hλ = 1 of the principal flow)",
-					ErrStalled, short, stallRatio, t-tPrev, t, int(t/h))
+					ErrStalled, short, stallRatio, t-tPrev, t, int(t/h), linalg.Norm2(cplx(cur)))
 				return false
 			}
 			tPrev = t
