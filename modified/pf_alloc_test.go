@@ -78,6 +78,9 @@ func cmplxIsNaNOrInf(z complex128) bool {
 // buffers are kept between evaluations (benchquad's products and the
 // MLP's, which take their workspaces from a sync.Pool, allocate nothing).
 func TestPFKrylovEvalNoAlloc(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
 	for _, c := range []struct {
 		spec string
 		h    float64

@@ -153,7 +153,10 @@ func (r *Run[T]) Accepted(tOld, t float64, y []T, d Dense[T]) (tEnd float64, yEn
 			r.sol.Status = EventStop
 		}
 	}
-	r.record(tOld, tEnd, yEnd, d)
+	if !r.record(tOld, tEnd, yEnd, d) && err == nil {
+		err = fmt.Errorf("%w: output callback requested stop at t = %v", ErrStopped, tEnd)
+		r.sol.Status = Stopped
+	}
 	if err == nil {
 		if obs := r.Settings.Observer; obs != nil && !obs(tEnd, yEnd) && !r.reached(tEnd) {
 			err = fmt.Errorf("%w: observer requested stop at t = %v", ErrStopped, tEnd)
@@ -173,16 +176,22 @@ func (r *Run[T]) Accepted(tOld, t float64, y []T, d Dense[T]) (tEnd float64, yEn
 
 func (r *Run[T]) reached(t float64) bool { return t == r.T1 }
 
-// record stores the output of the step [tOld, t].
-func (r *Run[T]) record(tOld, t float64, y []T, d Dense[T]) {
+// record stores the output of the step [tOld, t] and passes it to
+// Settings.Output; it reports false when Output asks to stop.
+func (r *Run[T]) record(tOld, t float64, y []T, d Dense[T]) bool {
 	if r.quiet {
-		return
+		return true
 	}
 	sol := r.sol
 	te := r.Settings.TEval
+	out := r.Settings.Output
+	ok := true
 	if te == nil {
 		sol.T = append(sol.T, t)
 		sol.Y = append(sol.Y, slices.Clone(y))
+		if out != nil {
+			ok = out(t, sol.Y[len(sol.Y)-1])
+		}
 	} else {
 		for r.next < len(te) && (te[r.next]-t)*r.dir <= 4*eps*math.Abs(t) {
 			v := make([]T, len(y))
@@ -195,11 +204,15 @@ func (r *Run[T]) record(tOld, t float64, y []T, d Dense[T]) {
 			sol.T = append(sol.T, te[r.next])
 			sol.Y = append(sol.Y, v)
 			r.next++
+			if out != nil && ok {
+				ok = out(te[r.next-1], v)
+			}
 		}
 	}
 	if r.Settings.Dense && d != nil {
 		sol.segs = append(sol.segs, seg[T]{t0: tOld, t1: t, d: d.Keep()})
 	}
+	return ok
 }
 
 // events samples every event function on the dense output of the step,

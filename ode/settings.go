@@ -42,8 +42,10 @@ type Settings[T linalg.Scalar] struct {
 	// MaxSteps is the budget of attempted steps, accepted plus rejected
 	// (default 100000, Hairer's NMAX); exceeding it fails with ErrMaxSteps.
 	MaxSteps int
-	// MaxEvals, if positive, is a budget of evaluations of F; exceeding it
-	// fails with ErrMaxSteps.
+	// MaxEvals, if positive, is a budget of evaluations of F: a run stops
+	// with ErrMaxSteps before the first step attempt that starts with the
+	// budget spent (so the count can exceed it by one attempt's
+	// evaluations).
 	MaxEvals int
 
 	// Step, if positive, selects fixed-step integration: N = ⌈|t1−t0|/Step⌉
@@ -92,6 +94,12 @@ type Settings[T linalg.Scalar] struct {
 	// integration with ErrStopped. It is not called for rejected steps nor
 	// for the initial point.
 	Observer func(t float64, y []T) bool
+	// Output, if non-nil, is called with every point Solve records (the
+	// initial point excepted), as soon as it is recorded: each accepted
+	// step, or each TEval point (read-only, valid only during the call).
+	// Returning false stops the integration with ErrStopped. With TEval it
+	// streams the requested outputs during the run.
+	Output func(t float64, y []T) bool
 	// Progress, if non-nil, is called after an accepted step at most once
 	// every ProgressEvery (default 1 s) with the time reached and the work
 	// so far, for progress reports of long runs.

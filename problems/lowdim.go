@@ -36,8 +36,10 @@ const (
 // (|E′| at these points is at the round-off level of E′).
 const (
 	// DoubleWellSharpMin is the sharp minimum, shifted from 0 by the wide
-	// well's slope (E″ ≈ 24.34).
-	DoubleWellSharpMin = 0.013281404501600941
+	// well's slope (E″ ≈ 24.34): the correctly rounded root
+	// 0.0132814045016009441063… (50 digits by mpmath; the tests check the
+	// sign change of E′ at the half-ulp midpoints in 256-bit arithmetic).
+	DoubleWellSharpMin = 0.013281404501600945
 	// DoubleWellWideMin is the wide minimum: the sharp well shifts it from 2
 	// by about −8e−21, below half an ulp of 2, so 2 is the correctly rounded
 	// minimiser (E″ ≈ 1.2).

@@ -500,15 +500,21 @@ func TestHimmelblauPoints(t *testing.T) {
 	}
 }
 
-// TestDoubleWell checks that the recorded stationary points are correctly
-// rounded: E′ changes sign between the neighbouring floats (or is zero).
+// TestDoubleWell checks that the recorded stationary points are roots of
+// the float64 E′ up to its round-off: E′ changes sign between the
+// neighbouring floats, or |E′| is below the evaluation error of its two
+// cancelling terms (each about 0.33 at the sharp minimum, so 8·eps·0.66 ≈
+// 1.2e-15 bounds the error of the float64 sum; near the sharp minimum
+// that is larger than E″·ulp ≈ 4e-17, so the float64 E′ cannot resolve
+// the correctly rounded root, which TestDoubleWellCorrectlyRounded checks
+// in 256-bit arithmetic).
 func TestDoubleWell(t *testing.T) {
 	for _, x := range []float64{DoubleWellSharpMin, DoubleWellWideMin, DoubleWellMax} {
 		_, gm, _, _ := doublewellEval(math.Nextafter(x, -10))
 		_, g0, _, _ := doublewellEval(x)
 		_, gp, _, _ := doublewellEval(math.Nextafter(x, 10))
-		if !(g0 == 0 || gm*gp <= 0) {
-			t.Errorf("E′ at %v±ulp = %v, %v, %v: no sign change", x, gm, g0, gp)
+		if !(g0 == 0 || gm*gp <= 0 || math.Abs(g0) <= 1.2e-15) {
+			t.Errorf("E′ at %v±ulp = %v, %v, %v: no sign change and not at the round-off level", x, gm, g0, gp)
 		}
 	}
 }

@@ -16,4 +16,8 @@ var (
 	// became non-finite. The part of the run computed before is returned
 	// with it.
 	ErrDiverged = pflow.Sentinel("stability: gradient descent diverged", pflow.ErrDiverged)
+	// ErrTooLarge reports an analysis refused up front because its
+	// eigensolver would need more memory than Settings.MaxBytes (see
+	// MemoryEstimate). It wraps ErrInvalidInput.
+	ErrTooLarge = pflow.Sentinel("stability: invalid input: above the memory bound", ErrInvalidInput)
 )

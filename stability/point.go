@@ -1,8 +1,10 @@
 package stability
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"math/cmplx"
 
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/problems"
@@ -28,6 +30,50 @@ type Settings struct {
 	// regime boundary (0, 1 or 2). Default 64·ε·max(1, h·max|λ|): a few
 	// times the backward error of the eigenvalues.
 	RegimeTol float64
+	// MaxBytes bounds the memory of the eigensolver (default
+	// DefaultMaxBytes). Analyze estimates it up front (MemoryEstimate) and
+	// refuses, with an error wrapping ErrTooLarge, an analysis that would
+	// need more.
+	MaxBytes int64
+}
+
+// DefaultMaxBytes is the default memory bound of Analyze: 4 GiB.
+const DefaultMaxBytes int64 = 4 << 30
+
+// MemoryEstimate returns the bytes that Analyze's eigensolver holds for
+// problem p with settings s (nil: defaults), and what they are for. The
+// dense path holds the n×n Hessian, the eigenvector matrix and a
+// workspace of the same size (3·8·n² bytes); Lanczos holds its Krylov
+// basis of MaxIter (default min(n, 500)) vectors of length n plus the
+// returned eigenvectors (8·n·(MaxIter + Top + Bottom) bytes). Lower-order
+// terms are left out: the estimate is a floor of the true use.
+func MemoryEstimate(p *problems.Problem, s *Settings) (bytes float64, what string) {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	n := float64(p.Dim)
+	denseMax := set.DenseMax
+	if denseMax <= 0 {
+		denseMax = defaultDenseMax
+	}
+	top, bottom := set.Top, set.Bottom
+	if top == 0 && bottom == 0 && p.Real.Hess == nil {
+		top, bottom = min(6, p.Dim), min(1, max(0, p.Dim-6))
+	}
+	all := top == 0 && bottom == 0 || top+bottom >= p.Dim
+	if p.Real.Hess != nil && (p.Dim <= denseMax || all) {
+		return 3 * 8 * n * n, fmt.Sprintf("the dense %d×%d Hessian, its eigenvectors and a workspace", p.Dim, p.Dim)
+	}
+	m := 500
+	if set.Krylov != nil && set.Krylov.MaxIter > 0 {
+		m = set.Krylov.MaxIter
+	}
+	m = min(m, p.Dim)
+	if all {
+		m = p.Dim
+	}
+	return 8 * n * float64(m+top+bottom), fmt.Sprintf("a Lanczos basis of %d vectors of dimension %d", m, p.Dim)
 }
 
 // Direction is one eigendirection of the Hessian at a point.
@@ -95,6 +141,11 @@ type Point struct {
 // (Rosca, Wu, Qin, Dherin, TMLR 2023), the regime, gᵀu, the GD growth
 // factor |1 − hλ| and the direction's share φ(hλ)(gᵀu)² of dE/dt along the
 // principal flow. theta is not modified. s may be nil.
+//
+// When not every eigenpair is analysed, dE/dt comes from a Lanczos
+// approximation of φ(hH)g; if a Ritz value meets the pole hλ = 1 there,
+// Analyze returns an error wrapping linalg.ErrNotFinite. An analysis the
+// memory bound refuses returns an error wrapping ErrTooLarge.
 func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Point, error) {
 	if err := checkPoint(p, theta); err != nil {
 		return nil, err
@@ -106,8 +157,17 @@ func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Poi
 	if s != nil {
 		set = *s
 	}
-	if set.Top < 0 || set.Bottom < 0 || set.RegimeTol < 0 {
-		return nil, fmt.Errorf("%w: negative Top, Bottom or RegimeTol", ErrInvalidInput)
+	if set.Top < 0 || set.Bottom < 0 || !(set.RegimeTol >= 0) || math.IsInf(set.RegimeTol, 0) || set.MaxBytes < 0 {
+		return nil, fmt.Errorf("%w: Top = %d, Bottom = %d, RegimeTol = %v, MaxBytes = %d: each must be finite and non-negative",
+			ErrInvalidInput, set.Top, set.Bottom, set.RegimeTol, set.MaxBytes)
+	}
+	maxBytes := set.MaxBytes
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if b, what := MemoryEstimate(p, &set); b > float64(maxBytes) {
+		return nil, fmt.Errorf("%w: problem %s (dimension %d) needs about %.3g GB for %s, above the bound of %.3g GB (Settings.MaxBytes)",
+			ErrTooLarge, p.Name, p.Dim, b/1e9, what, float64(maxBytes)/1e9)
 	}
 	if set.Top == 0 && set.Bottom == 0 && p.Real.Hess == nil {
 		set.Top, set.Bottom = min(6, p.Dim), min(1, max(0, p.Dim-6))
@@ -161,7 +221,9 @@ func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Poi
 		}
 		sum += d.DEdt
 	}
-	if pt.Complete {
+	if pt.Complete || cmplx.IsInf(sum) {
+		// Complete, or an analysed direction with gᵀu ≠ 0 sits at the pole
+		// hλ = 1: dE/dt is infinite whatever the other directions add.
 		pt.DEdt = sum
 		return pt, nil
 	}
@@ -181,4 +243,46 @@ func Analyze(p *problems.Problem, h float64, theta []float64, s *Settings) (*Poi
 		pt.DEdt += complex(gi, 0) * pg[i]
 	}
 	return pt, nil
+}
+
+// ctxStop carries the context's error out of a problem function wrapped by
+// AnalyzeContext; AnalyzeContext recovers it.
+type ctxStop struct{ err error }
+
+// AnalyzeContext is Analyze bounded by ctx: the problem's gradient,
+// Hessian and Hessian-vector products check ctx before each call, and once
+// ctx has ended the analysis stops within one such call and returns an
+// error wrapping ctx.Err() (an eigendecomposition has no partial result).
+func AnalyzeContext(ctx context.Context, p *problems.Problem, h float64, theta []float64, s *Settings) (pt *Point, err error) {
+	if ctx == nil || ctx.Done() == nil || p == nil {
+		return Analyze(p, h, theta, s)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("stability: analysis not started: %w", err)
+	}
+	q := *p
+	check := func() {
+		if err := ctx.Err(); err != nil {
+			panic(ctxStop{err})
+		}
+	}
+	if g := p.Real.Grad; g != nil {
+		q.Real.Grad = func(dst, x []float64) { check(); g(dst, x) }
+	}
+	if hv := p.Real.HessVec; hv != nil {
+		q.Real.HessVec = func(dst, x, v []float64) { check(); hv(dst, x, v) }
+	}
+	if hs := p.Real.Hess; hs != nil {
+		q.Real.Hess = func(dst, x []float64) { check(); hs(dst, x) }
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(ctxStop)
+			if !ok {
+				panic(r)
+			}
+			pt, err = nil, fmt.Errorf("stability: analysis of %s stopped: %w", p.Name, c.err)
+		}
+	}()
+	return Analyze(&q, h, theta, s)
 }

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -73,10 +74,14 @@ func checkLadder(h0 float64, halvings int) error {
 // measure: LocalOrder then returns the Order so far with an error
 // wrapping ErrInvalidInput.
 func LocalOrder(p *problems.Problem, flow string, h0 float64, halvings int, x0 []float64, s *Settings) (*Order, error) {
+	return localOrder(context.Background(), p, flow, h0, halvings, x0, s)
+}
+
+func localOrder(ctx context.Context, p *problems.Problem, flow string, h0 float64, halvings int, x0 []float64, s *Settings) (*Order, error) {
 	if err := checkLadder(h0, halvings); err != nil {
 		return nil, err
 	}
-	return ladder(p, flow, h0, halvings, func(h float64) (int, error) { return 1, nil }, x0, s)
+	return ladder(ctx, p, flow, h0, halvings, func(h float64) (int, error) { return 1, nil }, x0, s)
 }
 
 // GlobalOrder measures the error at a fixed time T: for h = h0/2^k,
@@ -86,6 +91,10 @@ func LocalOrder(p *problems.Problem, flow string, h0 float64, halvings int, x0 [
 // the non-principal term 3), as long as the error does not grow
 // exponentially along the way (Hairer, Nørsett, Wanner I, Thm. II.3.6).
 func GlobalOrder(p *problems.Problem, flow string, T, h0 float64, halvings int, x0 []float64, s *Settings) (*Order, error) {
+	return globalOrder(context.Background(), p, flow, T, h0, halvings, x0, s)
+}
+
+func globalOrder(ctx context.Context, p *problems.Problem, flow string, T, h0 float64, halvings int, x0 []float64, s *Settings) (*Order, error) {
 	if err := checkLadder(h0, halvings); err != nil {
 		return nil, err
 	}
@@ -95,16 +104,16 @@ func GlobalOrder(p *problems.Problem, flow string, T, h0 float64, halvings int, 
 		return nil, fmt.Errorf("%w: T = %v must be a positive whole multiple of h0 = %v (at most 1e7 steps on the last rung)", ErrInvalidInput, T, h0)
 	}
 	steps := func(h float64) (int, error) { return int(n0 * h0 / h), nil }
-	return ladder(p, flow, h0, halvings, steps, x0, s)
+	return ladder(ctx, p, flow, h0, halvings, steps, x0, s)
 }
 
-func ladder(p *problems.Problem, flow string, h0 float64, halvings int, steps func(h float64) (int, error),
+func ladder(ctx context.Context, p *problems.Problem, flow string, h0 float64, halvings int, steps func(h float64) (int, error),
 	x0 []float64, s *Settings) (*Order, error) {
 	o := &Order{}
 	for k := 0; k <= halvings; k++ {
 		h := h0 / math.Exp2(float64(k))
 		n, _ := steps(h)
-		r, err := Compare(p, flow, h, n, x0, s)
+		r, err := CompareContext(ctx, p, flow, h, n, x0, s)
 		if err != nil {
 			return o, err
 		}

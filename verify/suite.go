@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -127,6 +128,12 @@ type Outcome struct {
 
 // Evaluate runs one case.
 func Evaluate(c Case) (o Outcome) {
+	return EvaluateContext(context.Background(), c)
+}
+
+// EvaluateContext runs one case bounded by ctx (see CompareContext): when
+// ctx ends first the case fails with an error wrapping ctx.Err().
+func EvaluateContext(ctx context.Context, c Case) (o Outcome) {
 	o = Outcome{Case: c, Value: math.NaN()}
 	defer func() {
 		// A custom flow or problem that panics fails its case instead of
@@ -174,9 +181,9 @@ func Evaluate(c Case) (o Outcome) {
 		}
 		var ord *Order
 		if c.Check == CheckLocalOrder {
-			ord, err = LocalOrder(p, c.Flow, c.H, hv, c.X0, &s)
+			ord, err = localOrder(ctx, p, c.Flow, c.H, hv, c.X0, &s)
 		} else {
-			ord, err = GlobalOrder(p, c.Flow, float64(c.N)*c.H, c.H, hv, c.X0, &s)
+			ord, err = globalOrder(ctx, p, c.Flow, float64(c.N)*c.H, c.H, hv, c.X0, &s)
 		}
 		if err != nil {
 			return fail(err)
@@ -202,7 +209,7 @@ func Evaluate(c Case) (o Outcome) {
 		o.Detail = fmt.Sprintf("slope %.3f ± %.3f (pairwise spread %.3f), errors %.2g … %.2g, integrator share ≤ %.1g",
 			ord.Slope, ord.StdErr, ord.Spread, ord.Err[0], ord.Err[len(ord.Err)-1], worst)
 	default:
-		r, err := Compare(p, c.Flow, c.H, c.N, c.X0, &s)
+		r, err := CompareContext(ctx, p, c.Flow, c.H, c.N, c.X0, &s)
 		if err != nil {
 			return fail(err)
 		}
@@ -280,6 +287,17 @@ func distRef(z []complex128, ref []float64) float64 {
 // whatever order they finish in. progress, when non-nil, is called after
 // each case with its index and outcome, from one goroutine at a time.
 func Run(cases []Case, workers int, progress func(i int, o Outcome)) []Outcome {
+	return RunContext(context.Background(), cases, workers, progress)
+}
+
+// RunContext is Run bounded by ctx: the running cases stop (failing with
+// an error wrapping ctx.Err()) and the cases not yet started are not run,
+// each with an Outcome whose Err wraps ctx.Err() and whose Detail starts
+// with "not run".
+func RunContext(ctx context.Context, cases []Case, workers int, progress func(i int, o Outcome)) []Outcome {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -292,7 +310,13 @@ func Run(cases []Case, workers int, progress func(i int, o Outcome)) []Outcome {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				o := Evaluate(cases[i])
+				var o Outcome
+				if err := ctx.Err(); err != nil {
+					o = Outcome{Case: cases[i], Value: math.NaN(), Err: fmt.Errorf("verify: case %s not run: %w", cases[i].Name, err)}
+					o.Detail = "not run: " + err.Error()
+				} else {
+					o = EvaluateContext(ctx, cases[i])
+				}
 				out[i] = o
 				if progress != nil {
 					mu.Lock()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,7 +22,7 @@ import (
 func init() {
 	register("bench", command{
 		summary:  "benchmark the ODE solvers on the problems of docs/benchmarks.md (CSV or JSON)",
-		synopsis: "[-problem P] [-method M] [-rtol R -atol A | -steps N] [-h0 H] [-format csv|json] [-reps K]",
+		synopsis: "[-problem P] [-method M] [-rtol R -atol A | -steps N] [-h0 H] [-format csv|json] [-reps K] [-timeout D]",
 		define:   defineBench,
 	})
 }
@@ -231,12 +232,13 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 		" on every problem (with -steps every built-in ode method), "+radau5Name+" on "+strings.Join(benchStiff, ", ")+
 		" (adaptive only; analytic Jacobian), and the splitting methods "+strings.Join(splittingNames(), ", ")+
 		" on "+strings.Join(benchKepler, ", ")+fmt.Sprintf(" (fixed step, N = -steps or %d per period)", benchSymplecticN))
-	rtol := positiveFlag(fs, "rtol", "relative tolerance `R` ≥ 100·eps (default: the sweep 1e-6,1e-9,1e-12 with atol = rtol)", minRTol)
+	rtol := rtolFlag(fs, "rtol", fmt.Sprintf("relative tolerance `R` in [%g (100·eps), %g) (default: the sweep 1e-6,1e-9,1e-12 with atol = rtol)", minRTol, maxRTol))
 	atol := positiveFlag(fs, "atol", "absolute tolerance `A` (default: rtol)", 0)
 	steps := intFlag(fs, "steps", "fixed-step rows with `N` steps (per period for kepler; a multiple of 100 for kepler_energy with a splitting method); rtol/atol print NA (default: adaptive rows)", 0, 1, benchMaxFixed)
 	h0 := positiveFlag(fs, "h0", "initial step size `H` of the adaptive rows (default: Hairer's algorithm; 1e-6 for radau5)", 0)
 	format := choiceFlag(fs, "format", "output format", "csv", "csv", "json")
 	reps := intFlag(fs, "reps", "solves per row `K`; seconds is their median", 5, 1, 1000)
+	timeout := timeoutFlag(fs)
 	return func(c *cli) int {
 		if *steps > 0 && (*rtol > 0 || *atol > 0) {
 			return c.fail("-steps cannot be combined with -rtol/-atol")
@@ -248,6 +250,15 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 		selM, err := benchMethods(*method, *steps > 0)
 		if err != nil {
 			return c.fail("%v", err)
+		}
+		if *method != "all" && (*rtol > 0 || *atol > 0 || *h0 > 0) {
+			// A fixed-step method named explicitly ignores the adaptive
+			// settings: refuse them instead of ignoring them.
+			for _, m := range selM {
+				if benchKind(m) == kindSplitting {
+					return c.fail("-rtol, -atol and -h0 are meaningless for the fixed-step splitting method %s (use -steps N)", m)
+				}
+			}
 		}
 		var tols [][2]float64
 		switch {
@@ -261,8 +272,8 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 			if a == 0 {
 				a = r
 			}
-			if r < minRTol {
-				return c.fail("-rtol %g (from -atol) is below 100·eps", r)
+			if !(r >= minRTol && r < maxRTol) {
+				return c.fail("-rtol %g (from -atol): %s", r, rtolRange)
 			}
 			tols = [][2]float64{{r, a}}
 		default:
@@ -275,13 +286,24 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 			return code
 		}
 		var rows []benchRow
+		trouble := 0
+		// The deadline of -timeout is checked between solves: a row cut
+		// short keeps the solves done (at least one).
+		ctx, cancel := c.timeoutContext(*timeout)
+		defer cancel()
 		for i, j := range jobs {
+			if ctx.Err() != nil {
+				break
+			}
 			if len(jobs) > 4 {
 				fmt.Fprintf(c.stderr, "bench [%d/%d] %s\n", i+1, len(jobs), j.label)
 			}
-			row, code := benchOne(c, j.solve, *reps, j.label)
-			if code != 0 {
+			row, code := benchOne(ctx, c, j.solve, *reps, j.label)
+			if code == 2 {
 				return code
+			}
+			if code != 0 {
+				trouble++
 			}
 			row.Problem, row.Solver = j.problem, j.solver
 			if j.tol != nil {
@@ -289,12 +311,25 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 			}
 			rows = append(rows, row)
 		}
+		// Numerical trouble (a failed solve, a non-finite error measure)
+		// keeps its row, printed as NaN (null in JSON), and exits 1.
+		done := 0
+		if trouble > 0 {
+			done = 1
+		}
+		if ctx.Err() != nil {
+			defer c.warn("-timeout %v reached: %d of %d rows computed", *timeout, len(rows), len(jobs))
+			done = 1
+		}
 		if *format == "json" {
 			if err := writeJSON(c.stdout, rows); err != nil {
 				c.warn("writing output: %v", err)
 				return 1
 			}
-			return 0
+			if trouble > 0 {
+				c.warn("%d of %d rows failed (error printed as null)", trouble, len(rows))
+			}
+			return done
 		}
 		recs := make([][]string, len(rows))
 		for i, r := range rows {
@@ -308,7 +343,10 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 			c.warn("writing output: %v", err)
 			return 1
 		}
-		return 0
+		if trouble > 0 {
+			c.warn("%d of %d rows failed (error printed as NaN)", trouble, len(rows))
+		}
+		return done
 	}
 }
 
@@ -383,14 +421,17 @@ func benchJobs(c *cli, selP, selM []string, tols [][2]float64, bs benchSettings)
 }
 
 // benchOne times reps solves of one row. A failed solve (step budget,
-// overflow) keeps the row with error NaN and says why on stderr; invalid
-// settings exit 2.
-func benchOne(c *cli, solve benchSolve, reps int, label string) (benchRow, int) {
+// overflow) keeps the row with error NaN, says why on stderr and returns
+// code 1; invalid settings return 2.
+func benchOne(ctx context.Context, c *cli, solve benchSolve, reps int, label string) (row benchRow, code int) {
 	times := make([]float64, 0, reps)
 	var nfev int
 	var e float64
 	pr := newProgress(c.stderr, "pflow bench: ")
 	for r := range reps {
+		if r > 0 && ctx.Err() != nil {
+			break
+		}
 		pr.tick("%s: solve %d of %d", label, r+1, reps)
 		start := time.Now()
 		var err error
@@ -401,15 +442,17 @@ func benchOne(c *cli, solve benchSolve, reps int, label string) (benchRow, int) 
 				return benchRow{}, c.fail("%s: %v", label, err)
 			}
 			c.warn("%s: %v (error reported as NaN)", label, err)
+			code = 1
 			break
 		}
 		if math.IsNaN(e) || math.IsInf(e, 0) {
-			c.warn("%s: the error measure is %v: the solution overflowed", label, e)
+			c.warn("%s: the error measure is %v: the solution overflowed (numerical trouble)", label, e)
+			code = 1
 			break
 		}
 	}
 	sort.Float64s(times)
-	return benchRow{NFev: nfev, Error: jsonNum(e), Seconds: times[len(times)/2]}, 0
+	return benchRow{NFev: nfev, Error: jsonNum(e), Seconds: times[len(times)/2]}, code
 }
 
 // benchMethods resolves -method. "all" is the benchmark set: the default
@@ -425,7 +468,7 @@ func benchMethods(v string, fixed bool) ([]string, error) {
 		known = append(known, radau5Name)
 	}
 	known = append(known, splittingNames()...)
-	if v == "all" || v == "" {
+	if v == "all" {
 		out := slices.Clone(odeSet)
 		if !fixed {
 			out = append(out, radau5Name)

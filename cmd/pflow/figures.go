@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"strings"
 
@@ -10,7 +11,7 @@ import (
 func init() {
 	register("figures", command{
 		summary:  "draw the figure gallery (PNG, SVG and CSV per figure) into a directory",
-		synopsis: "[-out DIR] [-only NAME[,NAME…]]",
+		synopsis: "[-out DIR] [-only NAME[,NAME…]] [-timeout D]",
 		define:   defineFigures,
 	})
 }
@@ -24,19 +25,46 @@ const defaultFiguresDir = "pflow-figures"
 // anything is computed, a failed computation exits 1.
 func defineFigures(fs *flag.FlagSet) func(c *cli) int {
 	out := fs.String("out", defaultFiguresDir, "directory `DIR` to write NAME.png, NAME.svg and NAME.csv into (created if needed)")
+	timeout := timeoutFlag(fs)
 	only := fs.String("only", "", "comma-separated figure names (default: all): "+strings.Join(figures.Names(), ", "))
 	return func(c *cli) int {
 		if *out == "" {
 			return c.fail("-out needs a directory")
 		}
 		var names []string
-		if *only != "" {
+		onlySet := false
+		fs.Visit(func(f *flag.Flag) { onlySet = onlySet || f.Name == "only" })
+		if onlySet {
 			var err error
 			if names, err = parseNames(*only, figures.Names(), "figure"); err != nil {
 				return c.fail("%v", err)
 			}
 		}
-		if err := figures.WriteAll(*out, names, c.stderr); err != nil {
+		if *timeout == 0 {
+			if err := figures.WriteAll(*out, names, c.stderr); err != nil {
+				return c.exitFor(err, figures.ErrUnknownFigure)
+			}
+			return 0
+		}
+		// With -timeout the figures are drawn one at a time and the
+		// deadline is checked between them (each takes at most a few
+		// seconds).
+		if len(names) == 0 {
+			names = figures.Names()
+		}
+		ctx, cancel := c.timeoutContext(*timeout)
+		defer cancel()
+		var errs []error
+		for i, n := range names {
+			if ctx.Err() != nil {
+				c.warn("-timeout %v reached: %d of %d figures written (%s)", *timeout, i, len(names), strings.Join(names[:i], ", "))
+				return 1
+			}
+			if err := figures.WriteAll(*out, []string{n}, c.stderr); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if err := errors.Join(errs...); err != nil {
 			return c.exitFor(err, figures.ErrUnknownFigure)
 		}
 		return 0

@@ -11,10 +11,34 @@ import (
 	"strings"
 
 	"github.com/pflow-go/pflow/problems"
+	"github.com/pflow-go/pflow/verify"
 )
 
-// minRTol is the smallest relative tolerance package ode accepts: 100·ε.
-const minRTol = 100 * 0x1p-52
+// minRTol is the smallest relative tolerance of an adaptive run, 100·eps
+// (verify.MinRTol, the floor of package ode), and maxRTol the bound above
+// it: one value and one message everywhere.
+const (
+	minRTol = verify.MinRTol
+	maxRTol = verify.MaxRTol
+)
+
+// rtolRange is the message of a relative tolerance out of range.
+var rtolRange = fmt.Sprintf("want a relative tolerance in [%g (100·eps), %g)", minRTol, maxRTol)
+
+// rtolFlag defines an optional relative-tolerance flag: a number in
+// [minRTol, maxRTol); the value stays 0 when the flag is not given.
+func rtolFlag(fs *flag.FlagSet, name, usage string) *float64 {
+	p := new(float64)
+	fs.Func(name, usage, func(s string) error {
+		x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || !(x >= minRTol && x < maxRTol) {
+			return errors.New(rtolRange)
+		}
+		*p = x
+		return nil
+	})
+	return p
+}
 
 // cli is what a subcommand's body gets after its flags are parsed: the
 // output streams and the one-line error conventions of the contract.
@@ -30,10 +54,15 @@ func (c *cli) fail(format string, a ...any) int {
 	return 2
 }
 
-// warn prints "pflow NAME: message" on stderr.
+// warn prints "pflow NAME: message" on stderr, on one line: line breaks
+// inside the message (from user input echoed back, such as a flag name
+// with a newline) are escaped.
 func (c *cli) warn(format string, a ...any) {
-	fmt.Fprintf(c.stderr, "pflow "+c.name+": "+format+"\n", a...)
+	msg := lineBreaks.Replace(fmt.Sprintf(format, a...))
+	fmt.Fprintf(c.stderr, "pflow %s: %s\n", c.name, msg)
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", `\n`, "\n", `\n`, "\r", `\r`)
 
 // exitFor prints err on one line and returns 2 when it wraps one of the
 // sentinels that mean bad input, 1 otherwise (numerical trouble).
@@ -76,10 +105,14 @@ func parseVector(s string) ([]float64, error) {
 }
 
 // parseNames splits a comma-separated list of names, each of which must
-// be in known; "" and "all" select all of known.
+// be in known; "all" selects all of known. An empty list (or an empty
+// name in it) is an error: a flag given as -only ” asks for nothing.
 func parseNames(v string, known []string, kind string) ([]string, error) {
-	if v == "all" || v == "" {
+	if v == "all" {
 		return known, nil
+	}
+	if strings.TrimSpace(v) == "" {
+		return nil, fmt.Errorf("empty %s list (known: %s, or all)", kind, strings.Join(known, ", "))
 	}
 	var out []string
 	for _, s := range strings.Split(v, ",") {
@@ -103,7 +136,7 @@ func positiveFlag(fs *flag.FlagSet, name, usage string, lo float64) *float64 {
 			return err
 		}
 		if x < lo {
-			return fmt.Errorf("below the floor %.3g (100·eps)", lo)
+			return fmt.Errorf("below the floor %g", lo)
 		}
 		*p = x
 		return nil

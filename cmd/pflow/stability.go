@@ -16,20 +16,23 @@ import (
 func init() {
 	register("stability", command{
 		summary:  "eigendirections of the Hessian at a point: hλ, φ(hλ), regime, gᵀu (table or JSON)",
-		synopsis: "-problem P -lr H [-x0 a,b,…] [-json] [-top K]",
+		synopsis: "-problem P -lr H [-x0 a,b,…] [-json] [-top K] [-timeout D]",
 		define:   defineStability,
 	})
 }
 
 // stabilityJSON is the `stability -json` contract of docs/design.md.
 // Non-finite numbers (edge = 2/h for a subnormal h) print as null.
+// The fields edge_null_reason and sc_null_reason are additions to the
+// contract (present only when a number is null): they say why.
 type stabilityJSON struct {
-	Problem    string          `json:"problem"`
-	LR         jsonNum         `json:"lr"`
-	Theta      jsonVec         `json:"theta"`
-	Edge       jsonNum         `json:"edge"`
-	Sharpness  jsonNum         `json:"sharpness"`
-	Directions []directionJSON `json:"directions"`
+	Problem        string          `json:"problem"`
+	LR             jsonNum         `json:"lr"`
+	Theta          jsonVec         `json:"theta"`
+	Edge           jsonNum         `json:"edge"`
+	EdgeNullReason string          `json:"edge_null_reason,omitempty"`
+	Sharpness      jsonNum         `json:"sharpness"`
+	Directions     []directionJSON `json:"directions"`
 	// The table's header line: E(θ), ‖∇E(θ)‖₂, dE/dt = gᵀφ(hH)g along the
 	// principal flow, the number of analysed directions where GD grows
 	// (|1 − hλ| > 1) and whether every eigenpair was analysed.
@@ -42,14 +45,15 @@ type stabilityJSON struct {
 }
 
 // directionJSON is one direction; sc_re is null at the pole hλ = 1, where
-// φ = −∞ (JSON has no infinities).
+// φ = −∞ (JSON has no infinities), and sc_null_reason then says so.
 type directionJSON struct {
-	Lambda   jsonNum `json:"lambda"`
-	HLambda  jsonNum `json:"h_lambda"`
-	SCRe     jsonNum `json:"sc_re"`
-	SCIm     jsonNum `json:"sc_im"`
-	Regime   string  `json:"regime"`
-	GradProj jsonNum `json:"grad_proj"`
+	Lambda       jsonNum `json:"lambda"`
+	HLambda      jsonNum `json:"h_lambda"`
+	SCRe         jsonNum `json:"sc_re"`
+	SCIm         jsonNum `json:"sc_im"`
+	SCNullReason string  `json:"sc_null_reason,omitempty"`
+	Regime       string  `json:"regime"`
+	GradProj     jsonNum `json:"grad_proj"`
 	// GrowthGD is |1 − hλ|; DEdtRe, DEdtIm the direction's share
 	// φ(hλ)(gᵀu)² of dE/dt.
 	GrowthGD jsonNum `json:"growth_gd"`
@@ -57,11 +61,29 @@ type directionJSON struct {
 	DEdtIm   jsonNum `json:"dedt_im"`
 }
 
+// scNullReason says why the stability coefficient φ(hλ) = log(1 − hλ)/(hλ)
+// has a non-finite part ("" when both parts are finite).
+func scNullReason(hl float64, coef complex128) string {
+	re, im := real(coef), imag(coef)
+	finite := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	switch {
+	case finite(re) && finite(im):
+		return ""
+	case hl == 1:
+		return "pole: h_lambda = 1 exactly, where phi(h lambda) = log(1 - h lambda)/(h lambda) = -Inf (JSON has no infinities)"
+	case math.IsNaN(hl):
+		return "h_lambda is NaN (the eigenvalue is not a number)"
+	default:
+		return fmt.Sprintf("phi(h lambda) = %v%+vi is not finite at h_lambda = %v (overflow)", re, im, hl)
+	}
+}
+
 func defineStability(fs *flag.FlagSet) func(c *cli) int {
 	problem := fs.String("problem", "", "problem name (required), e.g. quadratic2d or mlp:hidden=20; known: "+strings.Join(problems.Names(), ", "))
 	lr := positiveFlag(fs, "lr", "learning rate `H` > 0 (required)", 0)
 	x0 := vectorFlag(fs, "x0", "point `a,b,…` (default: the problem's start point)")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
+	timeout := timeoutFlag(fs)
 	top := intFlag(fs, "top", "number of largest eigenpairs `K` (0: all, dense; problems without a dense Hessian default to 6 largest + 1 smallest by Lanczos)", 0, 0, 1<<30)
 	return func(c *cli) int {
 		if *problem == "" {
@@ -78,7 +100,13 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 		if *top > 0 {
 			set = &stability.Settings{Top: min(*top, p.Dim)}
 		}
-		pt, err := stability.Analyze(watchProblem(p, newProgress(c.stderr, "pflow stability: ")), *lr, x, set)
+		ctx, cancel := c.timeoutContext(*timeout)
+		defer cancel()
+		pt, err := stability.AnalyzeContext(ctx, watchProblem(p, newProgress(c.stderr, "pflow stability: ")), *lr, x, set)
+		if err != nil && timedOut(ctx, err) {
+			c.warn("-timeout %v reached during the eigendecomposition: nothing computed (%s)", *timeout, oneLine(err.Error()))
+			return 1
+		}
 		if err != nil {
 			if errors.Is(err, linalg.ErrNoConvergence) {
 				err = fmt.Errorf("%w (ask for fewer eigenpairs with -top)", err)
@@ -92,10 +120,14 @@ func defineStability(fs *flag.FlagSet) func(c *cli) int {
 				Unstable: pt.Unstable, Complete: pt.Complete}
 			for i, d := range pt.Directions {
 				out.Directions[i] = directionJSON{Lambda: jsonNum(d.Lambda), HLambda: jsonNum(d.HLambda), SCRe: jsonNum(real(d.Coef)), SCIm: jsonNum(imag(d.Coef)),
-					Regime: string(d.Regime), GradProj: jsonNum(d.GradProj),
+					SCNullReason: scNullReason(d.HLambda, d.Coef), Regime: string(d.Regime), GradProj: jsonNum(d.GradProj),
 					GrowthGD: jsonNum(d.GrowthGD), DEdtRe: jsonNum(real(d.DEdt)), DEdtIm: jsonNum(imag(d.DEdt))}
+				if r := out.Directions[i].SCNullReason; r != "" {
+					c.warn("direction %d: sc printed as null: %s", i, r)
+				}
 			}
 			if math.IsInf(pt.Edge, 0) {
+				out.EdgeNullReason = fmt.Sprintf("edge 2/h overflows for the subnormal h = %g (JSON has no infinities)", *lr)
 				c.warn("edge 2/h = %v for h = %g: printed as null", pt.Edge, *lr)
 			}
 			if err := writeJSON(c.stdout, out); err != nil {

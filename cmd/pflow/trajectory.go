@@ -22,7 +22,7 @@ import (
 func init() {
 	register("trajectory", command{
 		summary:  "a flow of GD next to the GD iterates, with the distance at every step (JSON or CSV)",
-		synopsis: "-problem P -flow F[,F…] -lr H -steps N [-x0 a,b,…] [-method M] [-rtol R -atol A] [-maxsteps K] [-format json|csv] [-plot FILE]",
+		synopsis: "-problem P -flow F[,F…] -lr H -steps N [-x0 a,b,…] [-method M|auto] [-dt S] [-rtol R -atol A] [-maxsteps K] [-timeout D] [-format json|csv] [-plot FILE]",
 		define:   defineTrajectory,
 	})
 }
@@ -69,11 +69,12 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	x0 := vectorFlag(fs, "x0", "start point `a,b,…` (default: the problem's)")
 	method := fs.String("method", "auto", "integrator: auto (the principal flow's exponential Euler for pf, pf-re on constant-Hessian problems, else dop853) or "+strings.Join(ode.MethodNames(), ", "))
 	dt := positiveFlag(fs, "dt", "step `S` of a fixed-step method (default: lr for etd1/expeuler/etd2/etd4 run fixed, lr/16 otherwise)", 0)
-	rtol := positiveFlag(fs, "rtol", fmt.Sprintf("relative tolerance `R` ≥ 2.5e-14 (default %g)", verify.DefaultRTol), minRTol)
+	rtol := rtolFlag(fs, "rtol", fmt.Sprintf("relative tolerance `R` in [%g (100·eps), %g) (default %g)", minRTol, maxRTol, verify.DefaultRTol))
 	atol := positiveFlag(fs, "atol", fmt.Sprintf("absolute tolerance `A` (default %g)", verify.DefaultATol), 0)
 	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `K` (0: 20000 + 2000·N, at most 1e6); a run that needs more stops with what it computed", 0, 0, math.MaxInt32)
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
 	plot := fs.String("plot", "", "also draw the figure (contours for 2-D problems, GD iterates, the flows, imaginary parts, distances) to `FILE`.png or .svg")
+	timeout := timeoutFlag(fs)
 	return func(c *cli) int {
 		if *problem == "" {
 			return c.fail("-problem is required")
@@ -92,6 +93,13 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 			var err error
 			if m, err = ode.LookupMethod(*method); err != nil {
 				return c.fail("unknown method %q (known: auto, %s)", *method, strings.Join(ode.MethodNames(), ", "))
+			}
+			set := map[string]bool{}
+			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+			if in := m.Info(); !in.Adaptive && (set["rtol"] || set["atol"]) {
+				return c.fail("method %q is fixed-step: it takes -dt, not -rtol or -atol", *method)
+			} else if in.Adaptive && set["dt"] {
+				return c.fail("method %q is adaptive: it takes -rtol and -atol, not -dt", *method)
 			}
 		}
 		if *plot != "" {
@@ -120,6 +128,8 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 			return c.fail("%d steps of a %d-dimensional problem would print more than %d numbers per column", *steps, p.Dim, trajMaxNumbers)
 		}
 		pr := newProgress(c.stderr, "pflow trajectory: ")
+		ctx, cancel := c.timeoutContext(*timeout)
+		defer cancel()
 		var runs []trajRun
 		status := 0
 		for _, fl := range flows {
@@ -131,13 +141,18 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 			if fl != verify.GD && p.Complex != nil {
 				set.Build = watchFlow(fl, *steps, pr)
 			}
-			set.Progress = func(q ode.Progress) {
-				pr.tick("integrating %s on %s: t = %.4g, GD step %d of %d, %d evaluations", fl, p.Name, q.T, int(q.T / *lr + 1e-9), *steps, q.Stats.NFev)
+			set.Progress = func(q verify.Progress) {
+				if q.Stage != "gd" {
+					pr.tick("integrating %s on %s (%s): t = %.4g, GD step %d of %d, %d evaluations", fl, p.Name, q.Stage, q.T, q.Step, *steps, q.NFev)
+				}
 			}
-			res, err := verify.Compare(watchProblem(p, pr), fl, *lr, *steps, x, set)
+			res, err := verify.CompareContext(ctx, watchProblem(p, pr), fl, *lr, *steps, x, set)
 			if res == nil {
 				// Nothing was computed: the inputs were rejected.
 				return c.exitFor(err, verify.ErrInvalidInput, modified.ErrUnknownFlow, problems.ErrBadParameter)
+			}
+			if err != nil && timedOut(ctx, err) {
+				err = fmt.Errorf("%w (-timeout %v reached)", err, *timeout)
 			}
 			runs = append(runs, trajRun{flow: fl, res: res, err: err})
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +15,7 @@ import (
 func init() {
 	register("verify", command{
 		summary:  "run the verification suite: every flow against exact GD iterates (table or JSON; exit 1 on failure)",
-		synopsis: "[-run REGEX] [-json] [-v]",
+		synopsis: "[-run REGEX] [-json] [-v] [-timeout D]",
 		define:   defineVerify,
 	})
 }
@@ -47,6 +48,7 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 	runRe := fs.String("run", "", "run only the cases whose name matches this regular expression")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table (with each case's detail)")
 	verbose := fs.Bool("v", false, "print each case's detail under its row")
+	timeout := timeoutFlag(fs)
 	return func(c *cli) int {
 		re, err := regexp.Compile(*runRe)
 		if err != nil {
@@ -61,17 +63,24 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 		if len(cases) == 0 {
 			return c.fail("no case matches -run %q", *runRe)
 		}
-		return runVerify(c, cases, *asJSON, *verbose)
+		ctx, cancel := c.timeoutContext(*timeout)
+		defer cancel()
+		code := runVerify(ctx, c, cases, *asJSON, *verbose)
+		if ctx.Err() != nil {
+			c.warn("-timeout %v reached: the cases cut short or not run are reported as failed, with value NaN (null in JSON)", *timeout)
+			return 1
+		}
+		return code
 	}
 }
 
-func runVerify(c *cli, cases []verify.Case, asJSON, verbose bool) int {
+func runVerify(ctx context.Context, c *cli, cases []verify.Case, asJSON, verbose bool) int {
 	stdout, stderr := c.stdout, c.stderr
 	start := time.Now()
 	done := 0
 	workers := runtime.GOMAXPROCS(0)
 	c.warn("%d cases on %d workers", len(cases), workers)
-	outs := verify.Run(cases, workers, func(_ int, o verify.Outcome) {
+	outs := verify.RunContext(ctx, cases, workers, func(_ int, o verify.Outcome) {
 		done++
 		status := "ok"
 		if !o.Pass {

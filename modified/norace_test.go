@@ -1,0 +1,5 @@
+//go:build !race
+
+package modified
+
+const raceEnabled = false
