@@ -9,14 +9,15 @@ import (
 	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/problems"
+	"github.com/pflow-go/pflow/verify"
 )
 
 // Integration tolerances of FlowCurve: those of verify.Compare (its
 // DefaultRTol and DefaultATol), so that a curve sampled at t = n·h agrees
 // with the verification results to the integrator's accuracy.
 const (
-	curveRTol = 1e-12
-	curveATol = 1e-14
+	curveRTol = verify.DefaultRTol
+	curveATol = verify.DefaultATol
 	// curveMaxSteps caps the adaptive integration: a flow whose right-hand
 	// side jumps (the principal branch) makes the step size collapse, and
 	// the figure then shows where it stalled.
@@ -103,7 +104,7 @@ func flowCurve(p *problems.Problem, fs FlowSpec, h float64, n, perStep int, x0 [
 		}
 		sol, serr = fl.Solve(context.Background(), ts[m], y0, ode.RK4, &ode.Settings[complex128]{Steps: n * fs.Fixed, TEval: ts})
 	} else {
-		sol, serr = fl.Solve(context.Background(), ts[m], y0, ode.DOP853,
+		sol, serr = fl.Solve(context.Background(), ts[m], y0, fs.method(),
 			&ode.Settings[complex128]{RTol: curveRTol, ATol: curveATol, TEval: ts, MaxSteps: curveMaxSteps})
 	}
 	if sol == nil {

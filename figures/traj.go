@@ -27,8 +27,19 @@ type FlowSpec struct {
 	// Runge–Kutta method at Fixed equal steps per GD step instead of
 	// adaptive DOP853 (for right-hand sides with jumps, where an adaptive
 	// step collapses), and the distance to GD is then measured on the curve
-	// itself rather than by verify.Compare, which needs an adaptive method.
+	// itself rather than by verify.Compare.
 	Fixed int
+	// Method, when non-nil and Fixed is 0, integrates the flow (curve and
+	// distances) with another method of package ode than DOP853, for
+	// example modified.ETD4 or stiff.Radau5 for a stiff principal flow.
+	Method ode.Method
+}
+
+func (fs FlowSpec) method() ode.Method {
+	if fs.Method != nil {
+		return fs.Method
+	}
+	return ode.DOP853
 }
 
 // Trajectories is the data of a trajectory figure: GD iterates and dense flow
@@ -81,7 +92,7 @@ func NewTrajectories(p *problems.Problem, h float64, n, perStep int, x0 []float6
 		}
 		// DOP853, as for the drawn curve (FlowCurve): the distances and the
 		// curve come from the same kind of integration.
-		res, _ := verify.Compare(p, fs.Name, h, n, x0, &verify.Settings{Method: ode.DOP853, Options: fs.Options, SkipIntegratorCheck: true, MaxSteps: curveMaxSteps})
+		res, _ := verify.Compare(p, fs.Name, h, n, x0, &verify.Settings{Method: fs.method(), Options: fs.Options, SkipIntegratorCheck: true, MaxSteps: curveMaxSteps})
 		if res != nil && len(res.Points) == 0 {
 			res = nil
 		}
