@@ -301,7 +301,8 @@ func (r *Run[T]) Fixed(step func(t, h float64, y, ynew []T) error) error {
 	}
 	H := (r.T1 - r.T0) / float64(n)
 	exact := false
-	if st := r.Settings.Step; r.Settings.Steps == 0 && math.Abs(float64(n)*st-math.Abs(r.T1-r.T0)) <= 1e-12*math.Abs(r.T1-r.T0) {
+	span := math.Abs(r.T1 - r.T0)
+	if st := r.Settings.Step; r.Settings.Steps == 0 && math.Abs(float64(n)*st-span) <= 1e-12*span+4*eps*(math.Abs(r.T0)+math.Abs(r.T1)) {
 		// t1 = t0 + n·Step up to rounding: every step has the requested
 		// size exactly, and the last one ends at t1.
 		H, exact = r.dir*st, true

@@ -346,7 +346,10 @@ func newRun[T linalg.Scalar](ctx context.Context, p Problem[T], t0, t1 float64, 
 			if q > 1e12 {
 				return nil, bad("Step = %v gives more than 1e12 steps", s.Step)
 			}
-			nf = max(int(math.Ceil(q*(1-4*eps))), 1)
+			// t1 − t0 carries the rounding of t0 and t1: a Step that
+			// divides the span up to that rounding gives exactly q steps.
+			tol := 4 * eps * (math.Abs(t0) + math.Abs(t1) + span) / span
+			nf = max(int(math.Ceil(q*(1-tol))), 1)
 		}
 		if nf > 1e12 {
 			return nil, bad("Steps = %d exceeds 1e12", nf)
