@@ -30,9 +30,13 @@ type Config struct {
 	Models []string
 	// K is the horizon of the predictors in GD steps (default 5).
 	K int
-	// Every is the sampling interval in GD steps of sharpness, loss,
-	// distances and predictor starts (default 10).
+	// Every is the interval in GD steps between predictor starts
+	// (default 10).
 	Every int
+	// Sample is the sampling interval in GD steps of sharpness, losses
+	// and the whole-run flows' distances (default 10); the last step is
+	// always sampled.
+	Sample int
 	// Central configures the central flow.
 	Central CentralSettings
 	// AvgHalfWidth is the half width W of the centred moving average of
@@ -133,7 +137,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(models) == 0 {
 		models = DefaultModels
 	}
-	k, every, hw, rtol := cfg.K, cfg.Every, cfg.AvgHalfWidth, cfg.RTol
+	k, every, sample, hw, rtol := cfg.K, cfg.Every, cfg.Sample, cfg.AvgHalfWidth, cfg.RTol
+	if sample == 0 {
+		sample = 10
+	}
 	if k == 0 {
 		k = 5
 	}
@@ -146,8 +153,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if rtol == 0 {
 		rtol = 1e-8
 	}
-	if k < 1 || every < 1 || hw < 0 || !(rtol > 0) {
-		return nil, fmt.Errorf("%w: k = %d, every = %d, avg half width = %d, rtol = %v", ErrInvalidInput, k, every, hw, rtol)
+	if k < 1 || every < 1 || sample < 1 || hw < 0 || !(rtol > 0) {
+		return nil, fmt.Errorf("%w: k = %d, every = %d, sample = %d, avg half width = %d, rtol = %v", ErrInvalidInput, k, every, sample, hw, rtol)
+	}
+	if k > cfg.Steps {
+		return nil, fmt.Errorf("%w: predictor horizon k = %d exceeds the %d steps", ErrInvalidInput, k, cfg.Steps)
 	}
 	known := modified.Names()
 	for _, m := range models {
@@ -192,7 +202,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	res := &Result{Problem: p.Name, LR: eta, Steps: cfg.Steps, OnsetStep: -1}
 	defer func() { res.HVPs, res.D3, res.HVPTime, res.D3Time = hvpN, d3N, hvpT, d3T }()
 	n := cfg.Steps
-	sampled := func(t int) bool { return t%every == 0 || t == n }
+	sampled := func(t int) bool { return t%sample == 0 || t == n }
 
 	// Gradient descent with sharpness.
 	t0 := time.Now()
@@ -340,6 +350,11 @@ func runCentral(ctx context.Context, p *problems.Problem, eta float64, n int, x0
 			mr.Distance = append(mr.Distance, Point{t, dist(cf.W, smooth(t))})
 		}
 		if t == n {
+			st, err := cf.Predict()
+			if err == nil {
+				pred[t] = st.Pred
+				res.CentralSharpness = append(res.CentralSharpness, Point{t, st.Eigs[0]})
+			}
 			break
 		}
 		st, err := cf.Step()
