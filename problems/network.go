@@ -7,6 +7,9 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unsafe"
+
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/pflow-go/pflow/linalg"
 )
@@ -113,8 +116,12 @@ type netWS[T linalg.Scalar] struct {
 	a, z, d    [][]T // pre-activations, activations, back-propagated δ per layer
 	s1, s2     [][]T // σ′(a), σ″(a)
 	ra, rz, rd [][]T // R-operator parts
-	acc        []T   // the chunk's contribution to the result vector
-	e          T     // the chunk's contribution to the loss
+	// D3: σ‴, the tangents along v of a, z, δ and of the R parts, and the
+	// back-propagated Wᵀδ-type temporaries.
+	s3, ta, tz, td, tra, trz, trd [][]T
+	gq, rgq, tgq, trgq            [][]T
+	acc                           []T // the chunk's contribution to the result vector
+	e                             T   // the chunk's contribution to the loss
 }
 
 func newNetWS[T linalg.Scalar](m *network) *netWS[T] {
@@ -126,7 +133,9 @@ func newNetWS[T linalg.Scalar](m *network) *netWS[T] {
 		}
 		return s
 	}
-	return &netWS[T]{a: mk(), z: mk(), d: mk(), s1: mk(), s2: mk(), ra: mk(), rz: mk(), rd: mk(), acc: make([]T, m.dim)}
+	return &netWS[T]{a: mk(), z: mk(), d: mk(), s1: mk(), s2: mk(), ra: mk(), rz: mk(), rd: mk(),
+		s3: mk(), ta: mk(), tz: mk(), td: mk(), tra: mk(), trz: mk(), trd: mk(),
+		gq: mk(), rgq: mk(), tgq: mk(), trgq: mk(), acc: make([]T, m.dim)}
 }
 
 // netCall is the workspace of one call: one netWS per chunk and the
@@ -136,8 +145,8 @@ type netCall[T linalg.Scalar] struct {
 	m        *network
 	xs, ys   []T // the data in type T
 	ws       []*netWS[T]
-	op       int // 0 loss, 1 gradient, 2 HVP
-	th, v    []T
+	op       int // 0 loss, 1 gradient, 2 HVP, 3 D3
+	th, v, u []T
 	run      func(c int)
 	wg       sync.WaitGroup
 	scale    T // 1/N
@@ -165,9 +174,9 @@ func (c *netCall[T]) forward(ws *netWS[T], n int) {
 	for l := 1; l <= L; l++ {
 		w, b := netBlocks(m, c.th, l)
 		if l == 1 {
-			affine(ws.a[1], w, x, b)
+			nAffine(ws.a[1], w, x, b)
 		} else {
-			affine(ws.a[l], w, ws.z[l-1], b)
+			nAffine(ws.a[l], w, ws.z[l-1], b)
 		}
 		if l < L {
 			for j, aj := range ws.a[l] {
@@ -199,20 +208,16 @@ func (c *netCall[T]) backward(ws *netWS[T], n int) {
 			gb[k] += dk
 			row := gw[k*in : k*in+in]
 			if l == 1 {
-				for j, xj := range x {
-					row[j] += dk * xj
-				}
+				nAxpy(row, dk, x)
 			} else {
-				for j, zj := range ws.z[l-1] {
-					row[j] += dk * zj
-				}
+				nAxpy(row, dk, ws.z[l-1])
 			}
 		}
 		if l > 1 {
 			w, _ := netBlocks(m, c.th, l)
 			dp := ws.d[l-1]
 			clear(dp)
-			affineT(dp, w, ws.d[l])
+			nAffineT(dp, w, ws.d[l])
 			for j := range dp {
 				dp[j] *= ws.s1[l-1][j]
 			}
@@ -232,10 +237,10 @@ func (c *netCall[T]) hvp(ws *netWS[T], n int) {
 		w, _ := netBlocks(m, c.th, l)
 		vw, vb := netBlocks(m, c.v, l)
 		if l == 1 {
-			affine(ws.ra[1], vw, x, vb)
+			nAffine(ws.ra[1], vw, x, vb)
 		} else {
-			affine(ws.ra[l], vw, ws.z[l-1], vb)
-			affineAdd(ws.ra[l], w, ws.rz[l-1])
+			nAffine(ws.ra[l], vw, ws.z[l-1], vb)
+			nAffineAdd(ws.ra[l], w, ws.rz[l-1])
 		}
 		if l < L {
 			for j, r := range ws.ra[l] {
@@ -255,15 +260,10 @@ func (c *netCall[T]) hvp(ws *netWS[T], n int) {
 			rb[k] += rdk
 			row := rw[k*in : k*in+in]
 			if l == 1 {
-				for j, xj := range x {
-					row[j] += rdk * xj
-				}
+				nAxpy(row, rdk, x)
 			} else {
-				dk := ws.d[l][k]
-				z, rz := ws.z[l-1], ws.rz[l-1]
-				for j := range row {
-					row[j] += rdk*z[j] + dk*rz[j]
-				}
+				nAxpy(row, rdk, ws.z[l-1])
+				nAxpy(row, ws.d[l][k], ws.rz[l-1])
 			}
 		}
 		if l > 1 {
@@ -271,15 +271,117 @@ func (c *netCall[T]) hvp(ws *netWS[T], n int) {
 			vw, _ := netBlocks(m, c.v, l)
 			dp, rdp := ws.d[l-1], ws.rd[l-1]
 			clear(dp)
-			affineT(dp, w, ws.d[l]) // Wᵀδ (before σ′)
+			nAffineT(dp, w, ws.d[l]) // Wᵀδ (before σ′)
 			clear(rdp)
-			affineT(rdp, vw, ws.d[l])
-			affineT(rdp, w, ws.rd[l])
+			nAffineT(rdp, vw, ws.d[l])
+			nAffineT(rdp, w, ws.rd[l])
 			s1, s2, ra := ws.s1[l-1], ws.s2[l-1], ws.ra[l-1]
 			for j := range dp {
 				rdp[j] = rdp[j]*s1[j] + dp[j]*s2[j]*ra[j]
 				dp[j] *= s1[j]
 			}
+		}
+	}
+}
+
+// act3 returns σ‴(a) given σ(a)-related values: for tanh from t = σ(a),
+// for swish from a.
+func act3[T linalg.Scalar](k Activation, a T) T {
+	if k == Tanh {
+		t := tanhT(a)
+		d := 1 - t*t
+		return -2*d*d + 4*t*t*d
+	}
+	g := sigmoid(a)
+	q := g * (1 - g)
+	r := 1 - 2*g
+	return q * (r*(3+a*r) - 2*a*q)
+}
+
+// d3 accumulates into ws.acc the derivative along c.v of the R-operator
+// along c.u (forward-mode tangent of hvp): D³E[u,v] for the example in ws.
+func (c *netCall[T]) d3(ws *netWS[T], n int) {
+	m := c.m
+	L := len(m.layers) - 1
+	p := m.layers[0]
+	x := c.xs[n*p : n*p+p]
+	for l := 1; l <= L; l++ {
+		w, _ := netBlocks(m, c.th, l)
+		uw, ub := netBlocks(m, c.u, l)
+		vw, vb := netBlocks(m, c.v, l)
+		if l == 1 {
+			nAffine(ws.ra[1], uw, x, ub)
+			nAffine(ws.ta[1], vw, x, vb)
+			clear(ws.tra[1])
+		} else {
+			z, rz, tz, trz := ws.z[l-1], ws.rz[l-1], ws.tz[l-1], ws.trz[l-1]
+			nAffine(ws.ra[l], uw, z, ub)
+			nAffineAdd(ws.ra[l], w, rz)
+			nAffine(ws.ta[l], vw, z, vb)
+			nAffineAdd(ws.ta[l], w, tz)
+			nAffine(ws.tra[l], uw, tz, nil)
+			nAffineAdd(ws.tra[l], vw, rz)
+			nAffineAdd(ws.tra[l], w, trz)
+		}
+		if l < L {
+			s1, s2 := ws.s1[l], ws.s2[l]
+			for j, aj := range ws.a[l] {
+				ws.s3[l][j] = act3(m.act, aj)
+				ra, ta := ws.ra[l][j], ws.ta[l][j]
+				ws.rz[l][j] = s1[j] * ra
+				ws.tz[l][j] = s1[j] * ta
+				ws.trz[l][j] = s2[j]*ta*ra + s1[j]*ws.tra[l][j]
+			}
+		}
+	}
+	for k, r := range ws.a[L] {
+		ws.d[L][k] = c.twoScale * r
+		ws.rd[L][k] = c.twoScale * ws.ra[L][k]
+		ws.td[L][k] = c.twoScale * ws.ta[L][k]
+		ws.trd[L][k] = c.twoScale * ws.tra[L][k]
+	}
+	for l := L; l >= 1; l-- {
+		ow, ob := netBlocks(m, ws.acc, l)
+		in := m.layers[l-1]
+		for k, trdk := range ws.trd[l] {
+			ob[k] += trdk
+			row := ow[k*in : k*in+in]
+			if l == 1 {
+				nAxpy(row, trdk, x)
+			} else {
+				nAxpy(row, trdk, ws.z[l-1])
+				nAxpy(row, ws.rd[l][k], ws.tz[l-1])
+				nAxpy(row, ws.td[l][k], ws.rz[l-1])
+				nAxpy(row, ws.d[l][k], ws.trz[l-1])
+			}
+		}
+		if l == 1 {
+			break
+		}
+		w, _ := netBlocks(m, c.th, l)
+		uw, _ := netBlocks(m, c.u, l)
+		vw, _ := netBlocks(m, c.v, l)
+		g, rg, tg, trg := ws.gq[l-1], ws.rgq[l-1], ws.tgq[l-1], ws.trgq[l-1]
+		clear(g)
+		clear(rg)
+		clear(tg)
+		clear(trg)
+		nAffineT(g, w, ws.d[l])
+		nAffineT(rg, uw, ws.d[l])
+		nAffineT(rg, w, ws.rd[l])
+		nAffineT(tg, vw, ws.d[l])
+		nAffineT(tg, w, ws.td[l])
+		nAffineT(trg, uw, ws.td[l])
+		nAffineT(trg, vw, ws.rd[l])
+		nAffineT(trg, w, ws.trd[l])
+		s1, s2, s3 := ws.s1[l-1], ws.s2[l-1], ws.s3[l-1]
+		ra, ta, tra := ws.ra[l-1], ws.ta[l-1], ws.tra[l-1]
+		for j := range g {
+			ws.d[l-1][j] = g[j] * s1[j]
+			ws.rd[l-1][j] = rg[j]*s1[j] + g[j]*s2[j]*ra[j]
+			ws.td[l-1][j] = tg[j]*s1[j] + g[j]*s2[j]*ta[j]
+			ws.trd[l-1][j] = trg[j]*s1[j] + rg[j]*s2[j]*ta[j] + tg[j]*s2[j]*ra[j] +
+				g[j]*s3[j]*ta[j]*ra[j] + g[j]*s2[j]*tra[j]
 		}
 	}
 }
@@ -304,6 +406,8 @@ func (c *netCall[T]) chunk(i int) {
 			c.backward(ws, n)
 		case 2:
 			c.hvp(ws, n)
+		case 3:
+			c.d3(ws, n)
 		}
 	}
 	ws.e = e
@@ -312,10 +416,10 @@ func (c *netCall[T]) chunk(i int) {
 // do runs the operation over all chunks (in parallel when GOMAXPROCS > 1)
 // and reduces the chunk results in chunk order, so the result does not
 // depend on the number of workers or on scheduling.
-func (c *netCall[T]) do(op int, dst, th, v []T) T {
-	c.op, c.th, c.v = op, th, v
+func (c *netCall[T]) do(op int, dst, th, v, u []T) T {
+	c.op, c.th, c.v, c.u = op, th, v, u
 	parallelFor(c.m.chunks, c.run, &c.wg)
-	c.th, c.v = nil, nil
+	c.th, c.v, c.u = nil, nil, nil
 	if op == 0 {
 		var e T
 		for _, ws := range c.ws {
@@ -390,49 +494,26 @@ func netFuncs[T linalg.Scalar](m *network) Funcs[T] {
 			checkLenT(d, th)
 			c := pool.Get().(*netCall[T])
 			defer pool.Put(c)
-			return c.do(0, nil, th, nil)
+			return c.do(0, nil, th, nil, nil)
 		},
 		Grad: func(grad, th []T) {
 			checkLenT(d, grad, th)
 			c := pool.Get().(*netCall[T])
 			defer pool.Put(c)
-			c.do(1, grad, th, nil)
+			c.do(1, grad, th, nil, nil)
 		},
 		HessVec: func(hv, th, v []T) {
 			checkLenT(d, hv, th, v)
 			c := pool.Get().(*netCall[T])
 			defer pool.Put(c)
-			c.do(2, hv, th, v)
+			c.do(2, hv, th, v, nil)
 		},
-	}
-}
-
-// netD3Step is the complex step of the D³ contraction. The imaginary part
-// of Hv at θ + iεv is ε·D³E[u,v] + O(ε³), with no subtraction (Squire and
-// Trapp, SIAM Review 40 (1998) 110–112), so any ε small enough that ε² is
-// below round-off relative to the leading term and large enough that
-// ε·|D³E| does not underflow gives the derivative to round-off.
-const netD3Step = 1e-30
-
-// netD3 returns the real D³ contraction by the complex step on the complex
-// Hessian-vector product: D³E(θ)[u,v] = Im(∇²E(θ + iεv)·u)/ε.
-func netD3(m *network, c Funcs[complex128]) func(dst, th, u, v []float64) {
-	type buf struct{ z, u, hv []complex128 }
-	pool := &sync.Pool{New: func() any {
-		return &buf{make([]complex128, m.dim), make([]complex128, m.dim), make([]complex128, m.dim)}
-	}}
-	return func(dst, th, u, v []float64) {
-		checkLen("network D3", m.dim, dst, th, u, v)
-		b := pool.Get().(*buf)
-		defer pool.Put(b)
-		for i := range th {
-			b.z[i] = complex(th[i], netD3Step*v[i])
-			b.u[i] = complex(u[i], 0)
-		}
-		c.HessVec(b.hv, b.z, b.u)
-		for i, h := range b.hv {
-			dst[i] = imag(h) / netD3Step
-		}
+		D3: func(dst, th, u, v []T) {
+			checkLenT(d, dst, th, u, v)
+			c := pool.Get().(*netCall[T])
+			defer pool.Put(c)
+			c.do(3, dst, th, v, u)
+		},
 	}
 }
 
@@ -450,11 +531,12 @@ func netD3(m *network, c Funcs[complex128]) func(dst, th, u, v []float64) {
 // The derivatives are exact: Grad by back-propagation, HessVec by
 // Pearlmutter's R-operator on the back-propagation (B. A. Pearlmutter,
 // "Fast exact multiplication by the Hessian", Neural Computation 6 (1994)
-// 147–160; about 2–3 gradients of work), D3 = Im(∇²E(θ + iεv)u)/ε, the
-// complex step (ε = 1e−30) of the complex Hessian-vector product (about
-// 4 real HVPs of work). Hess is assembled from HessVec when Dim ≤ 512 and
-// nil otherwise. The loss is holomorphic (tanh, swish), so Complex is set;
-// its D3 is nil (the complex step needs a real point).
+// 147–160; about 2–3 gradients of work), D3[u,v] by forward-mode
+// differentiation along v of that R-operator (every quantity carries its
+// tangent; about 2 HVPs of work). Hess is assembled from HessVec when
+// Dim ≤ 512 and nil otherwise. The loss is holomorphic (tanh, swish), so
+// Complex is set, with the same derivatives in bilinear complex
+// arithmetic.
 //
 // Every function splits the examples into at most 64 fixed chunks of about
 // 16, evaluates the chunks in parallel on a shared pool of GOMAXPROCS
@@ -519,7 +601,6 @@ func NewNetwork(s NetworkSpec) (*Problem, error) {
 		x0 = append([]float64(nil), x0...)
 	}
 	real, cplx := netFuncs[float64](m), netFuncs[complex128](m)
-	real.D3 = netD3(m, cplx)
 	if m.dim <= mlpMaxDenseHess {
 		real.Hess = hessFromHVP(m.dim, real.HessVec)
 		cplx.Hess = hessFromHVP(m.dim, cplx.HessVec)
@@ -583,4 +664,73 @@ func NewCFJax(n int, seed uint64) (*Problem, error) {
 		Source:      "J. Cohen, A. Damian, A. Talwalkar, J. Z. Kolter, J. D. Lee, Understanding optimization in deep learning with central flows, ICLR 2025 (arXiv 2410.24206); code github.com/alex-damian/central_flows_jax",
 		Layers:      []int{8, 16, 16, 1}, Activation: Swish, X: x, Y: y, Seed: seed,
 	})
+}
+
+// Kernels of the network: gonum's floats (assembly on amd64 and arm64)
+// for float64, plain loops for complex128.
+
+func asF64[T linalg.Scalar](x []T) ([]float64, bool) {
+	if _, ok := any(*new(T)).(float64); !ok {
+		return nil, false
+	}
+	return *(*[]float64)(unsafe.Pointer(&x)), true
+}
+
+// nAxpy: dst += a·x.
+func nAxpy[T linalg.Scalar](dst []T, a T, x []T) {
+	if d, ok := asF64(dst); ok {
+		xf, _ := asF64(x)
+		floats.AddScaled(d, *(*float64)(unsafe.Pointer(&a)), xf)
+		return
+	}
+	for j, v := range x {
+		dst[j] += a * v
+	}
+}
+
+// nAffine: dst = W v + b (b may be nil).
+func nAffine[T linalg.Scalar](dst, w, v, b []T) {
+	if d, ok := asF64(dst); ok {
+		wf, _ := asF64(w)
+		vf, _ := asF64(v)
+		bf, _ := asF64(b)
+		n := len(vf)
+		for i := range d {
+			s := floats.Dot(wf[i*n:i*n+n], vf)
+			if bf != nil {
+				s += bf[i]
+			}
+			d[i] = s
+		}
+		return
+	}
+	affine(dst, w, v, b)
+}
+
+// nAffineAdd: dst += W v.
+func nAffineAdd[T linalg.Scalar](dst, w, v []T) {
+	if d, ok := asF64(dst); ok {
+		wf, _ := asF64(w)
+		vf, _ := asF64(v)
+		n := len(vf)
+		for i := range d {
+			d[i] += floats.Dot(wf[i*n:i*n+n], vf)
+		}
+		return
+	}
+	affineAdd(dst, w, v)
+}
+
+// nAffineT: dst += Wᵀ v.
+func nAffineT[T linalg.Scalar](dst, w, v []T) {
+	if d, ok := asF64(dst); ok {
+		wf, _ := asF64(w)
+		vf, _ := asF64(v)
+		n := len(d)
+		for i, vi := range vf {
+			floats.AddScaled(d, vi, wf[i*n:i*n+n])
+		}
+		return
+	}
+	affineT(dst, w, v)
 }
