@@ -78,13 +78,15 @@ func defineEOS(fs *flag.FlagSet) func(c *cli) int {
 		if *steps == 0 {
 			return c.fail("-steps is required")
 		}
-		if *k > *steps {
-			return c.fail("-k %d exceeds -steps %d", *k, *steps)
-		}
 		known := append([]string{"gf", "central"}, modified.Names()...)
 		ms, err := parseNames(*models, known, "model")
 		if err != nil {
 			return c.fail("-models: %v", err)
+		}
+		for _, m := range ms {
+			if m != "gf" && m != "central" && *k > *steps {
+				return c.fail("-k %d exceeds -steps %d (predictor %s)", *k, *steps, m)
+			}
 		}
 		if *data != "" {
 			problems.MNISTDataDir = *data
