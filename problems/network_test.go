@@ -2,6 +2,7 @@ package problems
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -365,4 +366,18 @@ func BenchmarkNetwork(b *testing.B) {
 			net.Real.D3(dst, x, v, v)
 		}
 	})
+}
+
+// A two-layer swish network on four examples: the loss at the origin is
+// the mean squared target.
+func ExampleNewNetwork() {
+	p, err := NewNetwork(NetworkSpec{
+		Layers: []int{2, 3, 1}, Activation: Swish,
+		X: []float64{0, 1, 1, 0, 1, 1, 0, 0}, Y: []float64{1, 1, 0, 0},
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Dim, p.Real.Func(make([]float64, p.Dim)))
+	// Output: 13 0.5
 }
