@@ -46,6 +46,12 @@ type Config struct {
 	// RTol is the relative tolerance of the ODE solves of the stable flow
 	// and the predictors (default 1e-8; absolute tolerance RTol/100).
 	RTol float64
+	// MaxSteps is the budget of attempted integrator steps of one
+	// predictor solve (default 1000; DOP853, so about 12 evaluations per
+	// step). A prediction that exhausts it is a failure (NaN distance):
+	// the principal flow at the edge of stability can need far more,
+	// which is itself a finding, and the budget keeps a run's time bounded.
+	MaxSteps int
 	// Progress, if non-nil, is called after every GD step and every model
 	// step with the stage name and the count done out of total.
 	Progress func(stage string, done, total int)
@@ -153,7 +159,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if rtol == 0 {
 		rtol = 1e-8
 	}
-	if k < 1 || every < 1 || sample < 1 || hw < 0 || !(rtol > 0) {
+	maxSteps := cfg.MaxSteps
+	if maxSteps == 0 {
+		maxSteps = 1000
+	}
+	if k < 1 || every < 1 || sample < 1 || hw < 0 || !(rtol > 0) || maxSteps < 1 {
 		return nil, fmt.Errorf("%w: k = %d, every = %d, sample = %d, avg half width = %d, rtol = %v", ErrInvalidInput, k, every, sample, hw, rtol)
 	}
 	known := modified.Names()
@@ -273,10 +283,10 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			}
 		case "gf":
 			mr.Kind = "flow"
-			runStable(pq, eta, n, x0, rtol, sampled, smooth, &mr)
+			runStable(pq, eta, n, x0, rtol, 1000000, sampled, smooth, &mr)
 			res.StableTime = time.Since(start)
 		default:
-			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, theta, &mr, prog); err != nil {
+			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, theta, &mr, prog); err != nil {
 				res.Models = append(res.Models, mr)
 				return res, err
 			}
@@ -374,7 +384,7 @@ func runCentral(ctx context.Context, p *problems.Problem, eta float64, n int, x0
 
 // runStable integrates the stable flow dw/dt = −η∇L (t in steps), i.e.
 // gradient flow θ' = −∇L in flow time t·η, sampled at the sampled steps.
-func runStable(p *problems.Problem, eta float64, n int, x0 []float64, rtol float64,
+func runStable(p *problems.Problem, eta float64, n int, x0 []float64, rtol float64, maxSteps int,
 	sampled func(int) bool, smooth func(int) []float64, mr *ModelResult) {
 	fl, err := modified.New[float64]("ngf", p, eta, nil)
 	if err != nil {
@@ -389,7 +399,7 @@ func runStable(p *problems.Problem, eta float64, n int, x0 []float64, rtol float
 			teval = append(teval, float64(t)*eta)
 		}
 	}
-	sol, err := solveFlow(fl, float64(n)*eta, x0, teval, rtol)
+	sol, err := solveFlow(fl, float64(n)*eta, x0, teval, rtol, maxSteps)
 	for i, t := range steps {
 		v := math.NaN()
 		if sol != nil && i < len(sol.Y) {
@@ -409,7 +419,7 @@ func runStable(p *problems.Problem, eta float64, n int, x0 []float64, rtol float
 // θ_{t+K}. Flows whose name starts with "pf" run in complex128 (their
 // state leaves ℝ^D when hλ > 1) with the Krylov back-end; the others in
 // float64.
-func runPredictor(ctx context.Context, p *problems.Problem, name string, eta float64, n, k, every int, rtol float64,
+func runPredictor(ctx context.Context, p *problems.Problem, name string, eta float64, n, k, every int, rtol float64, maxSteps int,
 	theta [][]float64, mr *ModelResult, prog func(string, int, int)) error {
 	cplx := strings.HasPrefix(name, "pf")
 	var starts []int
@@ -444,7 +454,7 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 				fc.Reset()
 			}
 			y0 := linalg.ToComplex(nil, theta[t])
-			sol, e := solveFlow(fc, float64(k)*eta, y0, []float64{float64(k) * eta}, rtol)
+			sol, e := solveFlow(fc, float64(k)*eta, y0, []float64{float64(k) * eta}, rtol, maxSteps)
 			serr = e
 			if e == nil && len(sol.Y) == 1 {
 				var s float64
@@ -458,7 +468,7 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 			if fr.Reset != nil {
 				fr.Reset()
 			}
-			sol, e := solveFlow(fr, float64(k)*eta, theta[t], []float64{float64(k) * eta}, rtol)
+			sol, e := solveFlow(fr, float64(k)*eta, theta[t], []float64{float64(k) * eta}, rtol, maxSteps)
 			serr = e
 			if e == nil && len(sol.Y) == 1 {
 				v = dist(sol.Y[0], target)
@@ -482,8 +492,8 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 // solveFlow is the one place this package calls package ode: it
 // integrates fl from time 0 to t1 with DOP853 (Hairer, Nørsett, Wanner
 // I §II.10) at relative tolerance rtol (absolute rtol/100), recording at
-// teval.
-func solveFlow[T linalg.Scalar](fl *modified.Flow[T], t1 float64, y0 []T, teval []float64, rtol float64) (*ode.Solution[T], error) {
-	s := &ode.Settings[T]{RTol: rtol, ATol: rtol / 100, TEval: teval, MaxSteps: 200000}
+// teval, with a budget of maxSteps attempted steps.
+func solveFlow[T linalg.Scalar](fl *modified.Flow[T], t1 float64, y0 []T, teval []float64, rtol float64, maxSteps int) (*ode.Solution[T], error) {
+	s := &ode.Settings[T]{RTol: rtol, ATol: rtol / 100, TEval: teval, MaxSteps: maxSteps}
 	return ode.Solve(fl.F, 0, t1, y0, ode.DOP853, fl.Wire(s))
 }

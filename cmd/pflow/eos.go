@@ -15,7 +15,7 @@ import (
 func init() {
 	register("eos", command{
 		summary:  "GD at the edge of stability against the central flow, the stable flow and k-step predictors (JSON or CSV)",
-		synopsis: "-problem P -lr H -steps N [-models m,…] [-k K] [-every M] [-sample S] [-eigs E] [-substeps Q] [-data DIR] [-timeout D] [-format json|csv]",
+		synopsis: "-problem P -lr H -steps N [-models m,…] [-k K] [-every M] [-sample S] [-eigs E] [-substeps Q] [-maxsteps B] [-data DIR] [-timeout D] [-format json|csv]",
 		define:   defineEOS,
 	})
 }
@@ -65,6 +65,7 @@ func defineEOS(fs *flag.FlagSet) func(c *cli) int {
 	sample := intFlag(fs, "sample", "sample sharpness, losses and flow distances every `S` GD steps", 10, 1, 1<<24)
 	eigs := intFlag(fs, "eigs", "top Hessian eigenpairs `E` tracked by the central flow (1–10)", 5, 1, 10)
 	substeps := intFlag(fs, "substeps", "Euler substeps `Q` of the central flow per GD step", 4, 1, 1000)
+	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `B` of one k-step prediction (exhausted: the sample is null)", 1000, 1, 1000000)
 	data := fs.String("data", "", "directory `DIR` with the four MNIST IDX .gz files (default: the GoMNIST module in the Go module cache)")
 	timeout := fs.Duration("timeout", 0, "stop after `D` (e.g. 10m) and print what was computed (default: no limit)")
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
@@ -106,7 +107,7 @@ func defineEOS(fs *flag.FlagSet) func(c *cli) int {
 		}
 		pr := newProgress(c.stderr, "pflow eos: ")
 		res, err := eos.Run(ctx, eos.Config{
-			Problem: p, LR: *lr, Steps: *steps, Models: ms, K: *k, Every: *every, Sample: *sample,
+			Problem: p, LR: *lr, Steps: *steps, Models: ms, K: *k, Every: *every, Sample: *sample, MaxSteps: *maxSteps,
 			Central: eos.CentralSettings{Eigs: *eigs, Substeps: *substeps},
 			Progress: func(stage string, done, total int) {
 				pr.tick("%s: %d of %d on %s", stage, done, total, p.Name)

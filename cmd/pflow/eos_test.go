@@ -96,3 +96,37 @@ func TestEOSCSVAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDALCommand runs DAL on a tiny MNIST subset: one row per p and per
+// extra GD rate, test metrics in range, bad input exit 2.
+func TestDALCommand(t *testing.T) {
+	code, out, errOut := runCmd("dal", "-problem", "mnist:n=40,test=20,hidden=4", "-lr", "0.25", "-p", "0,1", "-steps", "5", "-gd-lr", "0.1")
+	if code != 0 {
+		if strings.Contains(errOut, "not in the module cache") {
+			t.Skip(errOut)
+		}
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r dalJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Rows) != 3 || r.Rows[0].Method != "gd" || r.Rows[1].Method != "dal" || r.Rows[2].LR != 0.1 {
+		t.Fatalf("rows %+v", r.Rows)
+	}
+	for _, row := range r.Rows {
+		if !(row.TestAccuracy >= 0 && row.TestAccuracy <= 1 && row.TestLoss > 0) {
+			t.Errorf("row %+v", row)
+		}
+	}
+	for _, args := range [][]string{
+		{"-problem", "mnist:n=40", "-lr", "0.25", "-steps", "5"},
+		{"-problem", "cfjax", "-lr", "0.25", "-steps", "5"},
+		{"-problem", "mnist:n=40,test=20", "-lr", "0.25", "-steps", "5", "-p", "x"},
+		{"-problem", "mnist:n=40,test=20", "-steps", "5"},
+	} {
+		if code, _, _ := runCmd(append([]string{"dal"}, args...)...); code != 2 {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+}
