@@ -106,6 +106,8 @@ func TestUsage(t *testing.T) {
 		"verify":     {"-run", "-json"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
+		"eos":        {"-problem", "-lr", "-steps", "-models", "-k", "-every", "-sample", "-eigs", "-substeps", "-maxsteps", "-data", "-timeout", "-format"},
+		"dal":        {"-problem", "-lr", "-p", "-gd-lr", "-steps", "-every", "-data", "-format"},
 	}
 	if len(flags) != len(commands) {
 		t.Errorf("%d subcommands registered, %d checked", len(commands), len(flags))
