@@ -52,6 +52,10 @@ type Config struct {
 	// the principal flow at the edge of stability can need far more,
 	// which is itself a finding, and the budget keeps a run's time bounded.
 	MaxSteps int
+	// FlowOptions are passed to modified.New for the predictors (default:
+	// for flows named "pf…" the Krylov back-end, otherwise nil). Lower
+	// KrylovTol and KrylovMaxIter make the principal flow cheaper.
+	FlowOptions *modified.Options
 	// Progress, if non-nil, is called after every GD step and every model
 	// step with the stage name and the count done out of total.
 	Progress func(stage string, done, total int)
@@ -286,7 +290,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			runStable(pq, eta, n, x0, rtol, 1000000, sampled, smooth, &mr)
 			res.StableTime = time.Since(start)
 		default:
-			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, theta, &mr, prog); err != nil {
+			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, cfg.FlowOptions, theta, &mr, prog); err != nil {
 				res.Models = append(res.Models, mr)
 				return res, err
 			}
@@ -419,7 +423,7 @@ func runStable(p *problems.Problem, eta float64, n int, x0 []float64, rtol float
 // θ_{t+K}. Flows whose name starts with "pf" run in complex128 (their
 // state leaves ℝ^D when hλ > 1) with the Krylov back-end; the others in
 // float64.
-func runPredictor(ctx context.Context, p *problems.Problem, name string, eta float64, n, k, every int, rtol float64, maxSteps int,
+func runPredictor(ctx context.Context, p *problems.Problem, name string, eta float64, n, k, every int, rtol float64, maxSteps int, opts *modified.Options,
 	theta [][]float64, mr *ModelResult, prog func(string, int, int)) error {
 	cplx := strings.HasPrefix(name, "pf")
 	var starts []int
@@ -430,9 +434,13 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 	var fc *modified.Flow[complex128]
 	var err error
 	if cplx {
-		fc, err = modified.New[complex128](name, p, eta, &modified.Options{Backend: modified.BackendKrylov})
+		o := modified.Options{Backend: modified.BackendKrylov}
+		if opts != nil {
+			o = *opts
+		}
+		fc, err = modified.New[complex128](name, p, eta, &o)
 	} else {
-		fr, err = modified.New[float64](name, p, eta, nil)
+		fr, err = modified.New[float64](name, p, eta, opts)
 	}
 	if err != nil {
 		mr.Err = err
