@@ -106,7 +106,7 @@ func TestUsage(t *testing.T) {
 		"verify":     {"-run", "-json"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
 		"figures":    {"-out", "-only"},
-		"eos":        {"-problem", "-lr", "-steps", "-models", "-k", "-every", "-sample", "-eigs", "-substeps", "-maxsteps", "-data", "-timeout", "-format"},
+		"eos":        {"-problem", "-lr", "-steps", "-models", "-k", "-every", "-sample", "-eigs", "-substeps", "-maxsteps", "-pf-tol", "-data", "-timeout", "-format"},
 		"dal":        {"-problem", "-lr", "-p", "-gd-lr", "-steps", "-every", "-data", "-format"},
 	}
 	if len(flags) != len(commands) {

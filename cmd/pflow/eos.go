@@ -15,7 +15,7 @@ import (
 func init() {
 	register("eos", command{
 		summary:  "GD at the edge of stability against the central flow, the stable flow and k-step predictors (JSON or CSV)",
-		synopsis: "-problem P -lr H -steps N [-models m,…] [-k K] [-every M] [-sample S] [-eigs E] [-substeps Q] [-maxsteps B] [-data DIR] [-timeout D] [-format json|csv]",
+		synopsis: "-problem P -lr H -steps N [-models m,…] [-k K] [-every M] [-sample S] [-eigs E] [-substeps Q] [-maxsteps B] [-pf-tol T] [-data DIR] [-timeout D] [-format json|csv]",
 		define:   defineEOS,
 	})
 }
@@ -66,6 +66,7 @@ func defineEOS(fs *flag.FlagSet) func(c *cli) int {
 	eigs := intFlag(fs, "eigs", "top Hessian eigenpairs `E` tracked by the central flow (1–10)", 5, 1, 10)
 	substeps := intFlag(fs, "substeps", "Euler substeps `Q` of the central flow per GD step", 4, 1, 1000)
 	maxSteps := intFlag(fs, "maxsteps", "integrator step budget `B` of one k-step prediction (exhausted: the sample is null)", 1000, 1, 1000000)
+	pfTol := positiveFlag(fs, "pf-tol", "relative accuracy `T` of the principal flow's Krylov back-end in the predictors (default 1e-12)", 0)
 	data := fs.String("data", "", "directory `DIR` with the four MNIST IDX .gz files (default: the GoMNIST module in the Go module cache)")
 	timeout := fs.Duration("timeout", 0, "stop after `D` (e.g. 10m) and print what was computed (default: no limit)")
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
@@ -106,8 +107,13 @@ func defineEOS(fs *flag.FlagSet) func(c *cli) int {
 			defer cancel()
 		}
 		pr := newProgress(c.stderr, "pflow eos: ")
+		var fo *modified.Options
+		if *pfTol > 0 {
+			fo = &modified.Options{Backend: modified.BackendKrylov, KrylovTol: *pfTol}
+		}
 		res, err := eos.Run(ctx, eos.Config{
-			Problem: p, LR: *lr, Steps: *steps, Models: ms, K: *k, Every: *every, Sample: *sample, MaxSteps: *maxSteps,
+			FlowOptions: fo,
+			Problem:     p, LR: *lr, Steps: *steps, Models: ms, K: *k, Every: *every, Sample: *sample, MaxSteps: *maxSteps,
 			Central: eos.CentralSettings{Eigs: *eigs, Substeps: *substeps},
 			Progress: func(stage string, done, total int) {
 				pr.tick("%s: %d of %d on %s", stage, done, total, p.Name)
