@@ -81,7 +81,7 @@ func SolveSDCP(a, b []float64, k int, s *SDCPSettings) ([]float64, SDCPInfo, err
 	}
 	// Step 1/‖B‖₂ (B is symmetric PSD: its largest eigenvalue).
 	var be mat.EigenSym
-	bs := mat.NewSymDense(k*k, symCopy(b, k*k))
+	bs := mat.NewSymDense(k*k, sym(b, k*k))
 	if !be.Factorize(bs, false) {
 		return nil, SDCPInfo{}, fmt.Errorf("%w: SDCP: eigendecomposition of B failed", ErrNoConvergence)
 	}
@@ -165,8 +165,6 @@ func sym(a []float64, k int) []float64 {
 	}
 	return s
 }
-
-func symCopy(b []float64, n int) []float64 { return sym(b, n) }
 
 // apply writes B[X] into dst (symmetrised).
 func (p *sdcp) apply(dst, x []float64) {
@@ -387,7 +385,6 @@ func (p *sdcp) polishFrom(v *mat.Dense) ([]float64, bool) {
 			return nil, false
 		}
 	}
-	scale := 1 + frob(p.a)
 	vals, _ := p.eig(x)
 	if vals == nil || vals[0] < -1e-10*math.Max(vals[len(vals)-1], 1e-300) {
 		return nil, false
@@ -395,6 +392,5 @@ func (p *sdcp) polishFrom(v *mat.Dense) ([]float64, bool) {
 	if p.residual(x) > p.tol*100 {
 		return nil, false
 	}
-	_ = scale
 	return x, true
 }
