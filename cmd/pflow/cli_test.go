@@ -119,6 +119,8 @@ func TestUsage(t *testing.T) {
 		"bseries":    {"-method", "-order", "-format"},
 		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
 		"serve":      {"-addr", "-timeout"},
+		"eos":        {"-problem", "-lr", "-steps", "-models", "-k", "-every", "-sample", "-eigs", "-substeps", "-maxsteps", "-pf-tol", "-data", "-timeout", "-format"},
+		"dal":        {"-problem", "-lr", "-p", "-gd-lr", "-steps", "-every", "-data", "-format"},
 	}
 	if n := strings.Count(errOut, "\n"); n > 25 {
 		t.Errorf("bare pflow prints %d lines, want ≤ 25", n)

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/pflow-go/pflow/problems"
+	"github.com/pflow-go/pflow/stability"
+)
+
+func init() {
+	register("dal", command{
+		summary:  "DAL-p and plain GD on MNIST with a held-out test split: stability against test performance (JSON or CSV)",
+		synopsis: "-problem mnist:…,test=M -lr H -p list -steps N [-gd-lr list] [-every K] [-data DIR] [-format json|csv]",
+		define:   defineDAL,
+	})
+}
+
+type dalRowJSON struct {
+	Method        string  `json:"method"`
+	P             jsonNum `json:"p"`
+	LR            jsonNum `json:"lr"`
+	Spikes        int     `json:"spikes"`
+	MaxLossRatio  jsonNum `json:"max_loss_ratio"`
+	FinalLoss     jsonNum `json:"final_train_loss"`
+	TrainAccuracy jsonNum `json:"train_accuracy"`
+	TestLoss      jsonNum `json:"test_loss"`
+	TestAccuracy  jsonNum `json:"test_accuracy"`
+	MaxLambdaH    jsonNum `json:"max_lambda0_h"`
+	MeanLambdaH   jsonNum `json:"mean_lambda0_h"`
+	MeanRate      jsonNum `json:"mean_rate"`
+	Diverged      bool    `json:"diverged"`
+}
+
+type dalJSON struct {
+	Problem string       `json:"problem"`
+	Steps   int          `json:"steps"`
+	Rows    []dalRowJSON `json:"rows"`
+}
+
+func parseFloats(s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return nil, fmt.Errorf("%q is not a non-negative finite number", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func defineDAL(fs *flag.FlagSet) func(c *cli) int {
+	problem := fs.String("problem", "mnist:test=1000", "an `mnist` problem spec with a test split (test=M > 0)")
+	lr := positiveFlag(fs, "lr", "static rate `H` of DAL-p (p = 0 is plain GD at H; required)", 0)
+	plist := fs.String("p", "0,0.5,1,1.5,2", "DAL powers `p,…`")
+	gdlr := fs.String("gd-lr", "", "extra plain-GD rates `h,…` (default none)")
+	steps := intFlag(fs, "steps", "GD steps `N` (required)", 0, 1, 1<<24)
+	every := intFlag(fs, "every", "analyse λ₀ every `K` steps", 10, 1, 1<<24)
+	data := fs.String("data", "", "directory `DIR` with the four MNIST IDX .gz files (default: the module cache)")
+	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
+	return func(c *cli) int {
+		if *lr == 0 {
+			return c.fail("-lr is required")
+		}
+		if *steps == 0 {
+			return c.fail("-steps is required")
+		}
+		ps, err := parseFloats(*plist)
+		if err != nil {
+			return c.fail("-p: %v", err)
+		}
+		var gds []float64
+		if *gdlr != "" {
+			if gds, err = parseFloats(*gdlr); err != nil {
+				return c.fail("-gd-lr: %v", err)
+			}
+			for _, h := range gds {
+				if h == 0 {
+					return c.fail("-gd-lr: rates must be positive")
+				}
+			}
+		}
+		if *data != "" {
+			problems.MNISTDataDir = *data
+		}
+		m, err := problems.MNISTByName(*problem)
+		if err != nil {
+			if errorsIsNoData(err) {
+				return c.exitFor(err)
+			}
+			return c.fail("%v", err)
+		}
+		if m.Test == nil {
+			return c.fail("-problem needs a test split (test=M with M > 0)")
+		}
+		pr := newProgress(c.stderr, "pflow dal: ")
+		train := watchProblem(m.Train, pr)
+		out := dalJSON{Problem: m.Train.Name, Steps: *steps}
+		row := func(method string, r stability.DALRun, rate float64) {
+			th := r.Trajectory.Final
+			mean := 0.0
+			for _, s := range r.Trajectory.Samples {
+				mean += s.Sharpness * s.Rate
+			}
+			if len(r.Trajectory.Samples) > 0 {
+				mean /= float64(len(r.Trajectory.Samples))
+			}
+			out.Rows = append(out.Rows, dalRowJSON{Method: method, P: jsonNum(r.P), LR: jsonNum(rate), Spikes: r.Spikes,
+				MaxLossRatio: jsonNum(r.MaxLossRatio), FinalLoss: jsonNum(r.FinalLoss),
+				TrainAccuracy: jsonNum(m.TrainAccuracy(th)),
+				TestLoss:      jsonNum(m.Test.Real.Func(th)), TestAccuracy: jsonNum(m.TestAccuracy(th)),
+				MaxLambdaH: jsonNum(r.MaxSharpnessRate), MeanLambdaH: jsonNum(mean), MeanRate: jsonNum(r.MeanRate), Diverged: r.Diverged})
+		}
+		set := &stability.TrackSettings{Steps: *steps, Every: *every}
+		runs, err := stability.SweepDAL(train, *lr, m.Train.Start(), ps, stability.DAL{}, set)
+		if err != nil {
+			return c.exitFor(err, stability.ErrInvalidInput)
+		}
+		for _, r := range runs {
+			name := "dal"
+			if r.P == 0 {
+				name = "gd"
+			}
+			row(name, r, *lr)
+		}
+		for _, h := range gds {
+			runs, err := stability.SweepDAL(train, h, m.Train.Start(), []float64{0}, stability.DAL{}, set)
+			if err != nil {
+				return c.exitFor(err, stability.ErrInvalidInput)
+			}
+			row("gd", runs[0], h)
+		}
+		if *format == "csv" {
+			var rows [][]string
+			for _, r := range out.Rows {
+				f := func(x jsonNum) string {
+					if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+						return "NA"
+					}
+					return fmtFloat(float64(x))
+				}
+				rows = append(rows, []string{r.Method, f(r.P), f(r.LR), fmt.Sprint(r.Spikes), f(r.MaxLossRatio), f(r.FinalLoss),
+					f(r.TrainAccuracy), f(r.TestLoss), f(r.TestAccuracy), f(r.MaxLambdaH), f(r.MeanLambdaH), f(r.MeanRate), fmt.Sprint(r.Diverged)})
+			}
+			if err := writeCSV(c.stdout, []string{"method", "p", "lr", "spikes", "max_loss_ratio", "final_train_loss", "train_accuracy",
+				"test_loss", "test_accuracy", "max_lambda0_h", "mean_lambda0_h", "mean_rate", "diverged"}, rows); err != nil {
+				return c.exitFor(err)
+			}
+			return 0
+		}
+		if err := writeJSON(c.stdout, out); err != nil {
+			return c.exitFor(err)
+		}
+		return 0
+	}
+}
+
+func errorsIsNoData(err error) bool { return errors.Is(err, problems.ErrNoData) }
