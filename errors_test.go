@@ -7,6 +7,7 @@ import (
 
 	"github.com/pflow-go/pflow"
 	"github.com/pflow-go/pflow/bseries"
+	"github.com/pflow-go/pflow/eos"
 	"github.com/pflow-go/pflow/figures"
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/modified"
@@ -23,13 +24,13 @@ func TestVocabulary(t *testing.T) {
 		pflow.ErrInvalidInput: {ode.ErrInvalidSettings, ode.ErrUnsupported, ode.ErrUnknownMethod, problems.ErrBadParameter,
 			problems.ErrUnknownProblem, problems.ErrSyntax, problems.ErrNotHolomorphic, problems.ErrNoDerivs, modified.ErrInvalidInput,
 			modified.ErrUnknownFlow, stability.ErrInvalidInput, verify.ErrInvalidInput, linalg.ErrInvalidArgument,
-			linalg.ErrNotFinite, bseries.ErrInvalidInput, figures.ErrUnknownFigure},
+			linalg.ErrNotFinite, bseries.ErrInvalidInput, figures.ErrUnknownFigure, eos.ErrInvalidInput, problems.ErrNoData, stability.ErrTooLarge},
 		pflow.ErrUnknownName:   {ode.ErrUnknownMethod, problems.ErrUnknownProblem, modified.ErrUnknownFlow, figures.ErrUnknownFigure},
 		pflow.ErrUnsupported:   {ode.ErrUnsupported, problems.ErrNotHolomorphic, problems.ErrNoDerivs},
 		pflow.ErrNonFinite:     {ode.ErrNonFinite, linalg.ErrNotFinite, linalg.ErrOverflow, modified.ErrPFEval},
 		pflow.ErrDiverged:      {modified.ErrDiverged, stability.ErrDiverged, verify.ErrGDDiverged},
 		pflow.ErrBudget:        {ode.ErrMaxSteps, ode.ErrStepTooSmall},
-		pflow.ErrNoConvergence: {ode.ErrNoConvergence, linalg.ErrNoConvergence},
+		pflow.ErrNoConvergence: {ode.ErrNoConvergence, linalg.ErrNoConvergence, eos.ErrNoConvergence},
 		pflow.ErrStopped:       {ode.ErrStopped, ode.ErrCanceled},
 	} {
 		for _, e := range errs {

@@ -1,24 +1,20 @@
 package eos
 
 import (
-	"errors"
-	"fmt"
-
+	"github.com/pflow-go/pflow"
 	"github.com/pflow-go/pflow/modified"
 )
 
-// Sentinel errors of this package. ErrInvalidInput wraps
-// modified.ErrInvalidInput, so errors.Is(err, modified.ErrInvalidInput)
-// holds as well (to be re-pointed to the root package's sentinels when
-// they land).
+// Sentinel errors of this package, each one of the toolkit's kinds
+// (package pflow). ErrInvalidInput also wraps modified.ErrInvalidInput.
 var (
 	// ErrInvalidInput reports an unusable problem, rate, step count or
 	// model name.
-	ErrInvalidInput = fmt.Errorf("eos: %w", modified.ErrInvalidInput)
+	ErrInvalidInput = pflow.Sentinel("eos: modified: invalid input", modified.ErrInvalidInput, pflow.ErrInvalidInput)
 	// ErrNonFinite reports a NaN or infinity in an input or a computed
 	// quantity.
-	ErrNonFinite = errors.New("eos: non-finite value")
+	ErrNonFinite = pflow.Sentinel("eos: non-finite value", pflow.ErrNonFinite)
 	// ErrNoConvergence reports an inner solver (eigenpairs, SDCP) that
 	// did not reach its tolerance.
-	ErrNoConvergence = errors.New("eos: no convergence")
+	ErrNoConvergence = pflow.Sentinel("eos: no convergence", pflow.ErrNoConvergence)
 )

@@ -5,8 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"fmt"
+	"github.com/pflow-go/pflow"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -24,7 +24,7 @@ import (
 )
 
 // ErrNoData is returned when the MNIST files cannot be found.
-var ErrNoData = errors.New("problems: data set not found")
+var ErrNoData = pflow.Sentinel("problems: data set not found", pflow.ErrInvalidInput)
 
 // mnistModule is the module (and version, pinned in go.mod) whose zip
 // carries the MNIST IDX files under data/.
