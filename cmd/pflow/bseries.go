@@ -44,7 +44,7 @@ type treeJSON struct {
 
 func defineBSeries(fs *flag.FlagSet) func(c *cli) int {
 	method := fs.String("method", "euler", "`M`: euler (= gd, gradient descent on f = −∇E) or an ode tableau with exact rational coefficients: "+
-		strings.Join(ode.Names(), ", ")+" (tableaus whose published coefficients meet the order conditions only approximately, as decimals or rounded surds, are refused)")
+		strings.Join(ode.Names(), ", ")+" (for tableaus whose published coefficients meet the order conditions only approximately, as decimals or rounded surds, the coefficients are those of the published values, with a warning)")
 	order := intFlag(fs, "order", fmt.Sprintf("highest tree order `K` listed, 1…%d (the modified field up to h^(K−1); K = q+1 for bea:q)", maxBSeriesOrder), 0, 1, maxBSeriesOrder)
 	format := choiceFlag(fs, "format", "output format", "text", "text", "json")
 	return func(c *cli) int {
@@ -52,8 +52,11 @@ func defineBSeries(fs *flag.FlagSet) func(c *cli) int {
 			return c.fail("-order is required (1…%d)", maxBSeriesOrder)
 		}
 		name := strings.ToLower(*method)
-		if err := exactTableau(name); err != nil {
-			return c.fail("%v", err)
+		if _, lerr := ode.Lookup(name); lerr == nil {
+			if err := exactTableau(name); err != nil {
+				// Any tableau is accepted; the user is told what the numbers are.
+				c.warn("%v: the coefficients printed are the exact rationals of the coefficients as published", err)
+			}
 		}
 		s, err := bseries.Method(name, *order)
 		if err != nil {
@@ -114,7 +117,7 @@ func exactTableau(name string) error {
 		}
 		for _, t := range trees {
 			if s.Coef(t).Cmp(big.NewRat(1, t.Gamma())) != 0 {
-				return fmt.Errorf("method %s: its coefficients (published decimals or rounded surds) satisfy the order condition of tree %s only approximately, so it has no exact rational B-series; use a method with rational coefficients", name, t)
+				return fmt.Errorf("method %s: its coefficients (published decimals or rounded surds) satisfy the order condition of tree %s only approximately, so it has no exact rational B-series (the long fractions stand where the method's true coefficients are simple)", name, t)
 			}
 		}
 	}
