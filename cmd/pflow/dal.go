@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/pflow-go/pflow/figures"
 	"math"
 	"strconv"
 	"strings"
@@ -63,7 +64,13 @@ func defineDAL(fs *flag.FlagSet) func(c *cli) int {
 	every := intFlag(fs, "every", "analyse λ₀ every `K` steps", 10, 1, 1<<24)
 	data := fs.String("data", "", "directory `DIR` with the four MNIST IDX .gz files (default: the module cache)")
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
+	plot := fs.String("plot", "", "also draw the runs (training loss and λ₀·h against the step, test metrics in the legend) to `FILE`.png or .svg")
 	return func(c *cli) int {
+		if *plot != "" {
+			if err := plotExt(*plot); err != nil {
+				return c.fail("%v", err)
+			}
+		}
 		if *lr == 0 {
 			return c.fail("-lr is required")
 		}
@@ -101,8 +108,20 @@ func defineDAL(fs *flag.FlagSet) func(c *cli) int {
 		pr := newProgress(c.stderr, "pflow dal: ")
 		train := watchProblem(m.Train, pr)
 		out := dalJSON{Problem: m.Train.Name, Steps: *steps}
+		var series []figures.DALSeries
 		row := func(method string, r stability.DALRun, rate float64) {
 			th := r.Trajectory.Final
+			lab := fmt.Sprintf("DAL p = %g", r.P)
+			if method == "gd" {
+				lab = fmt.Sprintf("GD h = %g", rate)
+			}
+			ds := figures.DALSeries{Label: lab, Spikes: r.Spikes, TestLoss: m.Test.Real.Func(th), TestAccuracy: m.TestAccuracy(th)}
+			for _, sm := range r.Trajectory.Samples {
+				ds.Steps = append(ds.Steps, sm.Step)
+				ds.Loss = append(ds.Loss, sm.Loss)
+				ds.LambdaH = append(ds.LambdaH, sm.Sharpness*sm.Rate)
+			}
+			series = append(series, ds)
 			mean := 0.0
 			for _, s := range r.Trajectory.Samples {
 				mean += s.Sharpness * s.Rate
@@ -134,6 +153,16 @@ func defineDAL(fs *flag.FlagSet) func(c *cli) int {
 				return c.exitFor(err, stability.ErrInvalidInput)
 			}
 			row("gd", runs[0], h)
+		}
+		if *plot != "" {
+			res, err := figures.DALFigure(fmt.Sprintf("DAL-p and GD on %s, %d steps", m.Train.Name, *steps), series)
+			if err == nil {
+				err = writeFigure(*plot, res)
+			}
+			if err != nil {
+				c.warn("-plot: %v", err)
+				return 1
+			}
 		}
 		if *format == "csv" {
 			var rows [][]string

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -128,5 +132,42 @@ func TestDALCommand(t *testing.T) {
 		if code, _, _ := runCmd(append([]string{"dal"}, args...)...); code != 2 {
 			t.Errorf("%v: exit %d", args, code)
 		}
+	}
+}
+
+// TestDALPlot: -plot draws the runs; the SVG is the same bytes twice, its
+// CSV twin is not needed (the JSON carries the numbers), and the legend
+// carries each run's test metrics as the JSON has them.
+func TestDALPlot(t *testing.T) {
+	dir := t.TempDir()
+	var svgs [][]byte
+	for i := range 2 {
+		file := filepath.Join(dir, fmt.Sprintf("dal%d.svg", i))
+		code, out, errOut := runCmd("dal", "-problem", "mnist:n=40,test=20,hidden=4", "-lr", "0.25", "-p", "0,1", "-steps", "6", "-every", "2", "-plot", file)
+		if code != 0 {
+			if strings.Contains(errOut, "not in the module cache") {
+				t.Skip(errOut)
+			}
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var r dalJSON
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc := fmt.Sprintf("test acc. %.1f%%", 100*float64(r.Rows[1].TestAccuracy))
+		if !bytes.Contains(b, []byte("DAL p = 1")) || !bytes.Contains(b, []byte(acc)) {
+			t.Errorf("the SVG lacks the DAL p = 1 run or its %q", acc)
+		}
+		svgs = append(svgs, b)
+	}
+	if !bytes.Equal(svgs[0], svgs[1]) {
+		t.Error("two runs give different SVG bytes")
+	}
+	if code, _, _ := runCmd("dal", "-problem", "mnist:n=40,test=20", "-lr", "0.25", "-steps", "5", "-plot", "x.gif"); code != 2 {
+		t.Errorf("-plot x.gif: exit %d", code)
 	}
 }

@@ -387,6 +387,11 @@ func trajPlot(file string, p *problems.Problem, h float64, steps int, x0 []float
 	if err != nil {
 		return err
 	}
+	return writeFigure(file, res)
+}
+
+// writeFigure writes res to file as SVG (.svg) or PNG (.png).
+func writeFigure(file string, res *figures.Result) error {
 	f, err := os.Create(file)
 	if err != nil {
 		return err
