@@ -46,6 +46,7 @@ func DALFigure(title string, runs []DALSeries) (*Result, error) {
 	a := newPlot("training loss", "step", "E(θ_n)")
 	logAxis(&a.Y)
 	b := newPlot("sharpness in units of the edge: λ₀·h_n (edge 2)", "step", "λ₀·h_n")
+	logAxis(&b.Y) // DAL's rate can put λ₀h far above 2 for a step
 	maxStep := 0
 	var notes []string
 	for i, r := range runs {
@@ -60,7 +61,7 @@ func DALFigure(title string, runs []DALSeries) (*Result, error) {
 			if l := r.Loss[k]; l > 0 && !math.IsInf(l, 0) && !math.IsNaN(l) {
 				lp = append(lp, plotter.XY{X: float64(n), Y: l})
 			}
-			if s := r.LambdaH[k]; !math.IsInf(s, 0) && !math.IsNaN(s) {
+			if s := r.LambdaH[k]; s > 0 && !math.IsInf(s, 0) && !math.IsNaN(s) {
 				sp = append(sp, plotter.XY{X: float64(n), Y: s})
 			}
 		}
@@ -72,7 +73,6 @@ func DALFigure(title string, runs []DALSeries) (*Result, error) {
 	hline(b, 2, 0, float64(maxStep), colGrey, "edge of stability λ₀h = 2")
 	a.Legend.Top = true
 	b.Legend.Top = true
-	b.Y.Min = 0
 	return &Result{
 		Name: "dal", Title: title,
 		Panels: [][]*plot.Plot{{a, b}},
