@@ -23,10 +23,12 @@ type DALSeries struct {
 	Steps   []int
 	Loss    []float64
 	LambdaH []float64
-	// Spikes, TestLoss and TestAccuracy summarise the run (NaN: unknown).
+	// Spikes, TestLoss and TestAccuracy summarise the run (NaN: unknown);
+	// Diverged marks a run whose loss overflowed.
 	Spikes       int
 	TestLoss     float64
 	TestAccuracy float64
+	Diverged     bool
 }
 
 // DALFigure draws runs of the DAL learning-rate rule (Rosca et al., TMLR
@@ -34,8 +36,9 @@ type DALSeries struct {
 // step (log scale), and λ₀·h_n against the step with the edge of stability
 // 2; the legend carries each run's loss spikes and test metrics, so that
 // the figure shows whether stability (fewer spikes, λ₀h below 2) costs test
-// performance. Runs whose loss is not finite are drawn up to the last
-// finite value.
+// performance. The loss axis ends at 10 times the largest initial loss and
+// the λ₀·h axis spans [1e-2, 1e3]: a diverging run is drawn until it
+// leaves them, and its legend says it diverged.
 func DALFigure(title string, runs []DALSeries) (*Result, error) {
 	if len(runs) == 0 {
 		return nil, errors.New("figures: DALFigure needs at least one run")
@@ -48,6 +51,15 @@ func DALFigure(title string, runs []DALSeries) (*Result, error) {
 	b := newPlot("sharpness in units of the edge: λ₀·h_n (edge 2)", "step", "λ₀·h_n")
 	logAxis(&b.Y) // DAL's rate can put λ₀h far above 2 for a step
 	maxStep := 0
+	lossCap := 0.0
+	for _, r := range runs {
+		if len(r.Loss) > 0 && r.Loss[0] > 0 && !math.IsInf(r.Loss[0], 0) {
+			lossCap = max(lossCap, 10*r.Loss[0])
+		}
+	}
+	if lossCap == 0 {
+		lossCap = math.Inf(1)
+	}
 	var notes []string
 	for i, r := range runs {
 		if len(r.Steps) != len(r.Loss) || len(r.Steps) != len(r.LambdaH) {
@@ -58,21 +70,25 @@ func DALFigure(title string, runs []DALSeries) (*Result, error) {
 		for k, n := range r.Steps {
 			t.Add(r.Label, float64(n), r.Loss[k], r.LambdaH[k])
 			maxStep = max(maxStep, n)
-			if l := r.Loss[k]; l > 0 && !math.IsInf(l, 0) && !math.IsNaN(l) {
+			if l := r.Loss[k]; l > 0 && l <= lossCap {
 				lp = append(lp, plotter.XY{X: float64(n), Y: l})
 			}
-			if s := r.LambdaH[k]; s > 0 && !math.IsInf(s, 0) && !math.IsNaN(s) {
+			if s := r.LambdaH[k]; s >= 1e-2 && s <= 1e3 {
 				sp = append(sp, plotter.XY{X: float64(n), Y: s})
 			}
 		}
 		lab := fmt.Sprintf("%s: %d spikes, test loss %.3g, test acc. %.1f%%", r.Label, r.Spikes, r.TestLoss, 100*r.TestAccuracy)
+		if r.Diverged {
+			lab = fmt.Sprintf("%s: diverged (%d spikes)", r.Label, r.Spikes)
+		}
 		addLine(a, lp, ls, lab)
 		addLine(b, sp, ls, r.Label)
 		notes = append(notes, lab)
 	}
 	hline(b, 2, 0, float64(maxStep), colGrey, "edge of stability λ₀h = 2")
 	a.Legend.Top = true
-	b.Legend.Top = true
+	b.Legend.Top = false
+	b.Y.Min, b.Y.Max = 1e-2, 1e3
 	return &Result{
 		Name: "dal", Title: title,
 		Panels: [][]*plot.Plot{{a, b}},

@@ -115,7 +115,7 @@ func defineDAL(fs *flag.FlagSet) func(c *cli) int {
 			if method == "gd" {
 				lab = fmt.Sprintf("GD h = %g", rate)
 			}
-			ds := figures.DALSeries{Label: lab, Spikes: r.Spikes, TestLoss: m.Test.Real.Func(th), TestAccuracy: m.TestAccuracy(th)}
+			ds := figures.DALSeries{Label: lab, Spikes: r.Spikes, TestLoss: m.Test.Real.Func(th), TestAccuracy: m.TestAccuracy(th), Diverged: r.Diverged}
 			for _, sm := range r.Trajectory.Samples {
 				ds.Steps = append(ds.Steps, sm.Step)
 				ds.Loss = append(ds.Loss, sm.Loss)
