@@ -116,12 +116,19 @@ func (c I) Accept(s *ControlState, h float64, e StepError) float64 {
 // Reject implements Controller.
 func (c I) Reject(s *ControlState, h float64, e StepError) float64 {
 	g := c.get()
+	return integralReject(s, h, e, g.Safety, g.FacMin)
+}
+
+// integralReject is the retry step of the I and PID controllers after a
+// rejection: h·max(FacMin, Safety·err^(−1/k)), and h·FacMin for a
+// non-finite error.
+func integralReject(s *ControlState, h float64, e StepError, safety, facMin float64) float64 {
 	s.rejected = true
 	x := e.err()
 	if !(x <= math.MaxFloat64) {
-		return h * g.FacMin
+		return h * facMin
 	}
-	return h * max(g.FacMin, g.Safety*math.Pow(x, -1/s.k))
+	return h * max(facMin, safety*math.Pow(x, -1/s.k))
 }
 
 // PI is the proportional–integral controller of Hairer's DOPRI5 and DOP853
@@ -282,12 +289,7 @@ func (c PID) Accept(s *ControlState, h float64, e StepError) float64 {
 // Reject implements Controller.
 func (c PID) Reject(s *ControlState, h float64, e StepError) float64 {
 	g := c.get()
-	s.rejected = true
-	x := e.err()
-	if !(x <= math.MaxFloat64) {
-		return h * g.FacMin
-	}
-	return h * max(g.FacMin, g.Safety*math.Pow(x, -1/s.k))
+	return integralReject(s, h, e, g.Safety, g.FacMin)
 }
 
 // Predictive is the predictive controller of Gustafsson (ACM TOMS 20 (1994)
