@@ -54,11 +54,12 @@
 // terms h^p H^p g of the expansion. For hλ > 1 it is complex; its
 // evaluation has a dense, a constant-Hessian and a Krylov back-end, and it
 // continues the branch of the logarithm along the trajectory, state that
-// a Flow carries between accepted steps: integrate a Flow through
-// Flow.Wire(settings), which commits that state after every accepted step
-// and never after a rejected one. See PF for the details, the treatment of
-// the pole hλ = 1 and the exponential integrator that is exact on
-// quadratics.
+// a Flow carries between accepted steps: integrate a Flow with
+// Flow.Solve (any ode.Method), which commits that state after every
+// accepted step and never after a rejected one (through Flow.Wire, or in
+// the exponential integrators themselves). See PF for the details and the
+// treatment of the pole hλ = 1, and ExpMethod for the exponential
+// integrators ETD4, ETD2 and ExpEuler, exact on quadratics.
 //
 // # Beyond the paper
 //

@@ -12,8 +12,48 @@ import (
 
 // ExpMethod is one of the principal flow's exponential integrators, an
 // ode.Method: ode.Solve(flow.Problem(), 0, t1, y0, modified.ETD4, s) (or
-// Flow.Solve) integrates a principal flow with it; see runExp's comment
-// below for the method.
+// Flow.Solve) integrates a principal flow with it.
+//
+// The methods integrate the principal flow given as Problem.Linear (the
+// *PF whose field Problem.F is; Flow.Problem sets it) and treat its linear
+// part exactly. They are the integrators of choice where the PF is stiff
+// (hλ near 1, where the rate log(1 − hλ)/h → −∞) and on quadratics.
+//
+// At the start of each step (and of each half step of ETD4's step
+// doubling) the Hessian is decomposed at θ_n and the flow's linear part
+// is frozen,
+//
+//	L_n = (1/h) log(I − hH(θ_n)),   on the branch committed at θ_n,
+//
+// so that θ' = F(θ) = L_n(θ − θ_n) + N_n(θ) with N_n(θ_n) = F(θ_n) (the
+// "frozen-Hessian" splitting). The methods (ETD4, ETD2, ExpEuler) need the functions φ_k(τL_n) (φ₁(z) = (e^z − 1)/z,
+// φ₂(z) = (e^z − 1 − z)/z², φ₃ = (φ₂ − ½)/z) applied to vectors, which are
+// diagonal in the eigenbasis: V φ_k(τM) V⁻¹ with M = diag(log(1 − hλ_i)/h).
+// On a quadratic F is exactly L(θ − θ*) and N_n is constant, so every
+// method is exact for any step size, θ_{n+1} − θ* = e^{τL}(θ_n − θ*) =
+// (I − hH)^{τ/h}(θ_n − θ*): with Settings.Step = h it reproduces GD to
+// rounding with one step per GD step (ExpEuler: one evaluation of F per GD
+// step), and the stiffness costs nothing. On non-quadratic losses the
+// methods have their classical orders 4, 2 and 1, whatever the frozen L_n
+// (Hochbruck & Ostermann, Acta Numerica 19, 2010, §2.3).
+//
+// With the Krylov back-end the functions of L_n are applied by Lanczos
+// (real θ_n) or Arnoldi (complex θ_n) on the Hessian-vector product at
+// θ_n, with f(λ) = φ_k(τ log(1 − hλ)/h); a complex vector at a real θ_n
+// takes two Lanczos runs.
+//
+// The branch state is committed at every accepted step (never at the
+// midpoint of a step-doubling pair, nor at rejected steps). Adaptive runs
+// (ETD4: step doubling, each half step freezing L at its own start; ETD2:
+// the exponential Euler stage as embedded solution) use Settings'
+// controller, by default ode.I{Safety: 0.9, FacMin: 0.2, FacMax: 4};
+// ExpEuler runs with fixed steps (Settings.Step or Steps). The methods
+// have no dense output: they shorten their steps to land on TEval points.
+// Errors: a problem without a *PF as Linear wraps ode.ErrUnsupported; a
+// failed evaluation wraps ErrPFEval (or ErrComplexFlow); Stats.NFev counts
+// evaluations of F (each one a Hessian decomposition with the dense
+// back-end), Stats.NJev applications of a function of the frozen linear
+// part.
 type ExpMethod int
 
 const (
@@ -71,47 +111,7 @@ func init() {
 	}
 }
 
-// runExp integrates the principal flow given as Problem.Linear (the *PF
-// whose field Problem.F is) with an exponential integrator that treats its
-// linear part exactly. It is the integrator of choice where the PF is stiff
-// (hλ near 1, where the rate log(1 − hλ)/h → −∞) and on quadratics.
-//
-// At the start of each step (and of each half step of ETD4's step
-// doubling) the Hessian is decomposed at θ_n and the flow's linear part
-// is frozen,
-//
-//	L_n = (1/h) log(I − hH(θ_n)),   on the branch committed at θ_n,
-//
-// so that θ' = F(θ) = L_n(θ − θ_n) + N_n(θ) with N_n(θ_n) = F(θ_n) (the
-// "frozen-Hessian" splitting). The methods (ETD4, ETD2, ExpEuler, see
-// ExpMethod) need the functions φ_k(τL_n) (φ₁(z) = (e^z − 1)/z,
-// φ₂(z) = (e^z − 1 − z)/z², φ₃ = (φ₂ − ½)/z) applied to vectors, which are
-// diagonal in the eigenbasis: V φ_k(τM) V⁻¹ with M = diag(log(1 − hλ_i)/h).
-// On a quadratic F is exactly L(θ − θ*) and N_n is constant, so every
-// method is exact for any step size, θ_{n+1} − θ* = e^{τL}(θ_n − θ*) =
-// (I − hH)^{τ/h}(θ_n − θ*): with Settings.Step = h it reproduces GD to
-// rounding with one step per GD step (ExpEuler: one evaluation of F per GD
-// step), and the stiffness costs nothing. On non-quadratic losses the
-// methods have their classical orders 4, 2 and 1, whatever the frozen L_n
-// (Hochbruck & Ostermann, Acta Numerica 19, 2010, §2.3).
-//
-// With the Krylov back-end the functions of L_n are applied by Lanczos
-// (real θ_n) or Arnoldi (complex θ_n) on the Hessian-vector product at
-// θ_n, with f(λ) = φ_k(τ log(1 − hλ)/h); a complex vector at a real θ_n
-// takes two Lanczos runs.
-//
-// The branch state is committed at every accepted step (never at the
-// midpoint of a step-doubling pair, nor at rejected steps). Adaptive runs
-// (ETD4: step doubling, each half step freezing L at its own start; ETD2:
-// the exponential Euler stage as embedded solution) use Settings'
-// controller, by default ode.I{Safety: 0.9, FacMin: 0.2, FacMax: 4};
-// ExpEuler runs with fixed steps (Settings.Step or Steps). The methods
-// have no dense output: they shorten their steps to land on TEval points.
-// Errors: a problem without a *PF as Linear wraps ode.ErrUnsupported; a
-// failed evaluation wraps ErrPFEval (or ErrComplexFlow); Stats.NFev counts
-// evaluations of F (each one a Hessian decomposition with the dense
-// back-end), Stats.NJev applications of a function of the frozen linear
-// part.
+// runExp runs m on the *PF given as Problem.Linear (see ExpMethod).
 func runExp[T linalg.Scalar](m ExpMethod, r *ode.Run[T]) error {
 	pf, ok := r.Problem.Linear.(*PF[T])
 	if !ok || pf == nil {

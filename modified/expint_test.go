@@ -73,18 +73,26 @@ func pfGaussLegendre(n int) (x, w []float64) {
 	return x, w
 }
 
-// The adaptive exponential integrators against DOP853 on a non-quadratic
-// real flow (log cosh, h = 1, θ0 = 0.5: hλ → 1 as θ → 0, the stiff end of
-// the PF): both solve the same ODE, so they agree to their tolerances.
-func TestExponentialMatchesDOP853(t *testing.T) {
-	p := pfProblem(t, "logcosh")
+// logcoshExpCase is the PF on log cosh at h = 1 from θ0 = 0.5 with its GD
+// times up to 6 steps and the DOP853 reference at rtol 1e-13 there.
+func logcoshExpCase(t *testing.T) (*PF[float64], []float64, *ode.Solution[float64]) {
+	t.Helper()
 	const h, nSteps = 1, 6
-	pf, _ := NewPF[float64](p, h, nil)
+	pf, _ := NewPF[float64](pfProblem(t, "logcosh"), h, nil)
 	te := pfGDTimes(h, nSteps)
 	ref, err := pf.Solve(nSteps*h, []float64{0.5}, ode.DOP853, &ode.Settings[float64]{RTol: 1e-13, ATol: 1e-15, TEval: te})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return pf, te, ref
+}
+
+// The adaptive exponential integrators against DOP853 on a non-quadratic
+// real flow (log cosh, h = 1, θ0 = 0.5: hλ → 1 as θ → 0, the stiff end of
+// the PF): both solve the same ODE, so they agree to their tolerances.
+func TestExponentialMatchesDOP853(t *testing.T) {
+	pf, te, ref := logcoshExpCase(t)
+	const h, nSteps = 1, 6
 	for _, m := range []ExpMethod{ETD4, ETD2} {
 		sol, err := pf.Exponential(nSteps*h, []float64{0.5}, &ExpSettings{Method: m, RTol: 1e-8, ATol: 1e-11, TEval: te})
 		if err != nil {
@@ -159,14 +167,8 @@ func TestExponentialOrders(t *testing.T) {
 // controller (through Flow.Solve, the one way to run it) follows the
 // DOP853 reference on logcosh as closely as with its default I controller.
 func TestExponentialWithPID(t *testing.T) {
-	p := pfProblem(t, "logcosh")
+	pf, te, ref := logcoshExpCase(t)
 	const h, nSteps = 1, 6
-	pf, _ := NewPF[float64](p, h, nil)
-	te := pfGDTimes(h, nSteps)
-	ref, err := pf.Solve(nSteps*h, []float64{0.5}, ode.DOP853, &ode.Settings[float64]{RTol: 1e-13, ATol: 1e-15, TEval: te})
-	if err != nil {
-		t.Fatal(err)
-	}
 	worst := map[string]float64{}
 	steps := map[string]int{}
 	for name, c := range map[string]ode.Controller{"I": nil, "PID": ode.PID{}} {

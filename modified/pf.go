@@ -35,7 +35,8 @@ var ErrPFEval = pflow.Sentinel("modified: principal flow evaluation failed", pfl
 // eigenvalues and Ritz values, so that a computed hλ = 1 ± a few ulp does
 // not switch between a real rate and one that rotates by ±iπ/h; the flow
 // then differs from GD by at most PoleTol times that component per step.
-// The exponential integrator (PF.Exponential) applies the factor exactly.
+// The exponential integrators (ExpMethod: ETD4, ETD2, ExpEuler) apply the
+// factor exactly.
 const (
 	PoleFloor = 0x1p-52
 	PoleTol   = 0x1p-44
@@ -111,7 +112,7 @@ func newPFFlow[T linalg.Scalar](k pfKind) func(p *problems.Problem, h float64, o
 // about 1e-13 is not seen at all: with an adaptive Runge–Kutta method keep
 // the absolute tolerance above KrylovTol·‖F‖ (a stiff direction that
 // Lanczos stops seeing can otherwise be amplified by the explicit method),
-// or use Exponential.
+// or use an exponential integrator (ExpMethod).
 //
 // # Real and complex flows
 //

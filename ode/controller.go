@@ -67,7 +67,7 @@ type Controller interface {
 	Validate() error
 }
 
-// limits holds the constants shared by the controllers.
+// checkLimits validates the constants shared by the controllers.
 func checkLimits(name string, safety, facMin, facMax float64) error {
 	bad := func(x float64) bool { return math.IsNaN(x) || math.IsInf(x, 0) }
 	if bad(safety) || bad(facMin) || bad(facMax) || !(safety > 0 && safety <= 1) || !(facMin > 0 && facMin < 1) || !(facMax > 1) {

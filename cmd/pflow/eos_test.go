@@ -101,10 +101,11 @@ func TestEOSCSVAndErrors(t *testing.T) {
 	}
 }
 
-// TestDALCommand runs DAL on a tiny MNIST subset: one row per p and per
-// extra GD rate, test metrics in range, bad input exit 2.
-func TestDALCommand(t *testing.T) {
-	code, out, errOut := runCmd("dal", "-problem", "mnist:n=40,test=20,hidden=4", "-lr", "0.25", "-p", "0,1", "-steps", "5", "-gd-lr", "0.1")
+// runDAL runs `pflow dal args…` and decodes its JSON; it skips the test
+// when the MNIST files are not in the module cache.
+func runDAL(t *testing.T, args ...string) dalJSON {
+	t.Helper()
+	code, out, errOut := runCmd(append([]string{"dal"}, args...)...)
 	if code != 0 {
 		if strings.Contains(errOut, "not in the module cache") {
 			t.Skip(errOut)
@@ -115,6 +116,13 @@ func TestDALCommand(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// TestDALCommand runs DAL on a tiny MNIST subset: one row per p and per
+// extra GD rate, test metrics in range, bad input exit 2.
+func TestDALCommand(t *testing.T) {
+	r := runDAL(t, "-problem", "mnist:n=40,test=20,hidden=4", "-lr", "0.25", "-p", "0,1", "-steps", "5", "-gd-lr", "0.1")
 	if len(r.Rows) != 3 || r.Rows[0].Method != "gd" || r.Rows[1].Method != "dal" || r.Rows[2].LR != 0.1 {
 		t.Fatalf("rows %+v", r.Rows)
 	}
@@ -143,17 +151,7 @@ func TestDALPlot(t *testing.T) {
 	var svgs [][]byte
 	for i := range 2 {
 		file := filepath.Join(dir, fmt.Sprintf("dal%d.svg", i))
-		code, out, errOut := runCmd("dal", "-problem", "mnist:n=40,test=20,hidden=4", "-lr", "0.25", "-p", "0,1", "-steps", "6", "-every", "2", "-plot", file)
-		if code != 0 {
-			if strings.Contains(errOut, "not in the module cache") {
-				t.Skip(errOut)
-			}
-			t.Fatalf("exit %d: %s", code, errOut)
-		}
-		var r dalJSON
-		if err := json.Unmarshal([]byte(out), &r); err != nil {
-			t.Fatal(err)
-		}
+		r := runDAL(t, "-problem", "mnist:n=40,test=20,hidden=4", "-lr", "0.25", "-p", "0,1", "-steps", "6", "-every", "2", "-plot", file)
 		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

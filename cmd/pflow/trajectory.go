@@ -138,9 +138,6 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 				fm = verify.AutoMethod(p, fl)
 			}
 			set := &verify.Settings{Method: fm, RTol: *rtol, ATol: *atol, MaxSteps: *maxSteps, Step: *dt}
-			if fl != verify.GD && p.Complex != nil {
-				set.Build = watchFlow(fl, *steps, pr)
-			}
 			set.Progress = func(q verify.Progress) {
 				if q.Stage != "gd" {
 					pr.tick("integrating %s on %s (%s): t = %.4g, GD step %d of %d, %d evaluations", fl, p.Name, q.Stage, q.T, q.Step, *steps, q.NFev)
@@ -229,39 +226,6 @@ func trajReport(c *cli, r trajRun, steps int, prefix bool) bool {
 		return true
 	}
 	return false
-}
-
-// watchFlow builds the named flow in complex128 as verify.Named does, with
-// a right-hand side that reports progress per GD step (t = k·h) through
-// pr. The first build is the main integration, the second the integrator
-// check.
-func watchFlow(name string, steps int, pr *progress) verify.Builder {
-	builds := 0
-	return func(p *problems.Problem, h float64) (*modified.Flow[complex128], error) {
-		f, err := modified.New[complex128](name, p, h, nil)
-		if err != nil {
-			return nil, err
-		}
-		builds++
-		what := "integrating"
-		if builds > 1 {
-			what = "integrator check (100× tighter tolerances) of"
-		}
-		inner := f.F
-		var nfev, step int
-		var tMax float64
-		w := *f
-		w.F = func(dy []complex128, t float64, y []complex128) {
-			inner(dy, t, y)
-			nfev++
-			tMax = math.Max(tMax, t)
-			if k := int(tMax / h); k > step || nfev%16 == 0 {
-				step = k
-				pr.tick("%s %s on %s: t = %.4g, GD step %d of %d, %d evaluations", what, name, p.Name, tMax, step, steps, nfev)
-			}
-		}
-		return &w, nil
-	}
 }
 
 func trajToJSON(r *verify.Result, flow string) trajOutput {
