@@ -117,6 +117,30 @@ func BenchmarkPhiApply(b *testing.B) {
 				b.ReportMetric(relErr(dst, want)*1e12, "relerr_x1e12")
 			})
 		}
+		// Rational (extended) Krylov with σ = 1/h (the pole), the
+		// factorization of A − σI included in every op.
+		b.Run(fmt.Sprintf("rational/d=%d/hλmax=1.8", d), func(b *testing.B) {
+			h := 1.8 / lam[d-1]
+			want := exactPhiApply(u, lam, v, h)
+			f := func(x float64) complex128 { return Phi(complex(h*x, 0)) }
+			dst := make([]complex128, d)
+			var ldl ShiftedLDL
+			var k Krylov
+			var st KrylovStats
+			for b.Loop() {
+				if err := ldl.Factorize(a, d, 1/h); err != nil {
+					b.Fatal(err)
+				}
+				var err error
+				st, err = k.RationalFuncTo(dst, op, ldl.Solve, 1/h, v, f, &KrylovSettings{Tol: 1e-8, MaxIter: d})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(st.MatVecs), "matvecs/op")
+			b.ReportMetric(float64(st.Solves), "solves/op")
+			b.ReportMetric(relErr(dst, want)*1e12, "relerr_x1e12")
+		})
 		b.Run(fmt.Sprintf("dense/d=%d", d), func(b *testing.B) {
 			if d > 1000 && !*long {
 				// One EigenSym at d = 4000 takes many minutes in pure Go.

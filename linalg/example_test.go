@@ -156,3 +156,38 @@ func ExampleCMatVec() {
 	fmt.Println(y)
 	// Output: [(0+0i) (0+2i)]
 }
+
+// φ(hA)v with the pole hλ = 1 inside the spectrum of A = diag(0.2, 0.5,
+// 0.9) at h = 1.6, by the rational Krylov method with σ = 1/h: A − σI is
+// factorized (its inertia says one eigenvalue lies beyond the pole), and
+// the result is compared with the exact values φ(hλ_i).
+func ExampleRationalFunc() {
+	n := 3
+	a := []float64{0.2, 0, 0, 0, 0.5, 0, 0, 0, 0.9}
+	h := 1.6
+	var ldl linalg.ShiftedLDL
+	if err := ldl.Factorize(a, n, 1/h); err != nil {
+		fmt.Println(err)
+		return
+	}
+	below, _, above := ldl.Inertia()
+	fmt.Printf("hλ < 1: %d, hλ > 1: %d\n", below, above)
+	mul := func(dst, x []float64) { linalg.MulVec(dst, a, n, n, x) }
+	v := []float64{1, 1, 1}
+	dst := make([]complex128, n)
+	phi := func(x float64) complex128 { return linalg.Phi(complex(h*x, 0)) }
+	if _, err := linalg.RationalFunc(dst, mul, ldl.Solve, 1/h, v, phi, &linalg.KrylovSettings{Tol: 1e-12}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	r6 := func(x float64) float64 { return math.Round(x*1e6)/1e6 + 0 } // + 0: no −0
+	for i, z := range dst {
+		exact := linalg.Phi(complex(h*a[i*n+i], 0))
+		fmt.Printf("%.6f %+.6fi  (exact %.6f %+.6fi)\n", r6(real(z)), r6(imag(z)), real(exact), imag(exact))
+	}
+	// Output:
+	// hλ < 1: 2, hλ > 1: 1
+	// -1.205195 +0.000000i  (exact -1.205195 +0.000000i)
+	// -2.011797 +0.000000i  (exact -2.011797 +0.000000i)
+	// -0.570125 +2.181662i  (exact -0.570125 +2.181662i)
+}

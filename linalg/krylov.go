@@ -80,6 +80,7 @@ func (s *KrylovSettings) withDefaults(n int) KrylovSettings {
 type KrylovStats struct {
 	Iterations int     // Krylov dimension reached
 	MatVecs    int     // operator applications
+	Solves     int     // shifted solves (RationalFuncTo)
 	ErrEst     float64 // final a-posteriori error estimate (relative)
 }
 
@@ -316,6 +317,11 @@ type Krylov struct {
 	szt   []complex128   // Schur vectors, transposed
 	sx    []complex128   // eigenvectors of the Schur form, transposed
 	sy, s []complex128
+	// Rational (extended) Krylov: the images (A − σI)q_j of the basis
+	// vectors (row-major like qr), the projected matrix (stride maxm) and
+	// its working copy with the tridiagonal reduction.
+	cq     []float64
+	hp, hs []float64
 	// Iterates c_m at the current and the previous checkpoint, and
 	// assembled ones (complex symmetric Lanczos).
 	c, prev []complex128
