@@ -238,6 +238,15 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 	h0 := positiveFlag(fs, "h0", "initial step size `H` of the adaptive rows (default: Hairer's algorithm; 1e-6 for radau5)", 0)
 	format := choiceFlag(fs, "format", "output format", "csv", "csv", "json")
 	reps := intFlag(fs, "reps", "solves per row `K`; seconds is their median", 5, 1, 1000)
+	batch := new(time.Duration)
+	fs.Func("batch", "time each of the -reps as a batch of solves repeated for at least `DURATION` (Go syntax, e.g. 50ms; at most 1m): seconds is then the median over the batches of the time per solve, as the Boost and CVODE drivers of scripts/peers time theirs (default 0: one solve per rep)", func(v string) error {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil || d < 0 || d > time.Minute {
+			return errors.New("want a Go duration from 0 to 1m, such as 50ms")
+		}
+		*batch = d
+		return nil
+	})
 	timeout := timeoutFlag(fs)
 	return func(c *cli) int {
 		if *steps > 0 && (*rtol > 0 || *atol > 0) {
@@ -298,7 +307,7 @@ func defineBench(fs *flag.FlagSet) func(c *cli) int {
 			if len(jobs) > 4 {
 				fmt.Fprintf(c.stderr, "bench [%d/%d] %s\n", i+1, len(jobs), j.label)
 			}
-			row, code := benchOne(ctx, c, j.solve, *reps, j.label)
+			row, code := benchOne(ctx, c, j.solve, *reps, *batch, j.label)
 			if code == 2 {
 				return code
 			}
@@ -420,10 +429,12 @@ func benchJobs(c *cli, selP, selM []string, tols [][2]float64, bs benchSettings)
 	return jobs, 0
 }
 
-// benchOne times reps solves of one row. A failed solve (step budget,
-// overflow) keeps the row with error NaN, says why on stderr and returns
-// code 1; invalid settings return 2.
-func benchOne(ctx context.Context, c *cli, solve benchSolve, reps int, label string) (row benchRow, code int) {
+// benchOne times reps solves of one row (reps batches of solves repeated
+// for at least batch, when batch > 0: seconds is then the median time per
+// solve of the batches). A failed solve (step budget, overflow) keeps the
+// row with error NaN, says why on stderr and returns code 1; invalid
+// settings return 2.
+func benchOne(ctx context.Context, c *cli, solve benchSolve, reps int, batch time.Duration, label string) (row benchRow, code int) {
 	times := make([]float64, 0, reps)
 	var nfev int
 	var e float64
@@ -435,8 +446,15 @@ func benchOne(ctx context.Context, c *cli, solve benchSolve, reps int, label str
 		pr.tick("%s: solve %d of %d", label, r+1, reps)
 		start := time.Now()
 		var err error
-		nfev, e, err = solve()
-		times = append(times, time.Since(start).Seconds())
+		k := 0
+		for {
+			nfev, e, err = solve()
+			k++
+			if err != nil || time.Since(start) >= batch || ctx.Err() != nil {
+				break
+			}
+		}
+		times = append(times, time.Since(start).Seconds()/float64(k))
 		if err != nil {
 			if errors.Is(err, ode.ErrInvalidSettings) {
 				return benchRow{}, c.fail("%s: %v", label, err)

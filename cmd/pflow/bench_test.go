@@ -49,6 +49,28 @@ func TestBenchArenstorfRow(t *testing.T) {
 	}
 }
 
+// TestBenchBatch: with -batch the row is the same (nfev and error are
+// those of every solve of the batch) and seconds is positive.
+func TestBenchBatch(t *testing.T) {
+	args := []string{"bench", "-problem", "arenstorf", "-method", "dopri5", "-rtol", "1e-7", "-h0", "1e-4", "-reps", "2"}
+	code, single, errOut := runCmd(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	code, batched, errOut := runCmd(append(args, "-batch", "20ms")...)
+	if code != 0 {
+		t.Fatalf("-batch: exit %d: %s", code, errOut)
+	}
+	a, _ := csv.NewReader(strings.NewReader(single)).ReadAll()
+	b, _ := csv.NewReader(strings.NewReader(batched)).ReadAll()
+	if len(a) != 2 || len(b) != 2 || strings.Join(a[1][:6], ",") != strings.Join(b[1][:6], ",") {
+		t.Fatalf("rows differ: %q vs %q", single, batched)
+	}
+	if sec, err := strconv.ParseFloat(b[1][6], 64); err != nil || !(sec > 0) {
+		t.Errorf("seconds per solve %q", b[1][6])
+	}
+}
+
 func TestBenchJSONAndFixed(t *testing.T) {
 	code, out, errOut := runCmd("bench", "-problem", "gradflow_d100,arenstorf", "-method", "rk4", "-steps", "2000", "-format", "json", "-reps", "1")
 	if code != 0 {
@@ -113,6 +135,9 @@ func TestBenchBadInput(t *testing.T) {
 		{"-h0", "x"},
 		{"-format", "xml"},
 		{"-reps", "0"},
+		{"-batch", "-1s"},
+		{"-batch", "2m"},
+		{"-batch", "fast"},
 		{"-nosuchflag"},
 		{"extra"},
 	}

@@ -58,12 +58,12 @@ for r in $(seq 1 "$rounds"); do
 	echo "round $r/$rounds" >&2
 	# pflow first, then the peers, problem group by problem group, so that
 	# the rows to be compared run close together in time.
-	"$bin/pflow" bench -problem "${small// /,}" -method dopri5,dop853 -h0 $h0 -reps 5 | tail -n +2 >> "$f"
+	"$bin/pflow" bench -problem "${small// /,}" -method dopri5,dop853 -h0 $h0 -reps 5 -batch 50ms | tail -n +2 >> "$f"
 	"$bin/odeint_bench" $h0 "$small_tols" $small >> "$f"
 	"$bin/cvode_bench" "$small_tols" $small >> "$f"
 	"$py" "$here/scipy_bench.py" "$small_tols" $small >> "$f"
 	for tol in ${dense_tols//,/ }; do
-		"$bin/pflow" bench -problem "${dense// /,}" -method dopri5,dop853 -rtol "$tol" -h0 $h0 -reps 5 | tail -n +2 >> "$f"
+		"$bin/pflow" bench -problem "${dense// /,}" -method dopri5,dop853 -rtol "$tol" -h0 $h0 -reps 5 -batch 50ms | tail -n +2 >> "$f"
 	done
 	"$bin/odeint_bench" $h0 "$dense_tols" $dense >> "$f"
 	"$bin/cvode_bench" "$dense_tols" $dense >> "$f"
