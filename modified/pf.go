@@ -7,6 +7,7 @@ import (
 	"github.com/pflow-go/pflow"
 	"math"
 	"math/cmplx"
+	"slices"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -212,6 +213,14 @@ type PF[T linalg.Scalar] struct {
 	kw        linalg.Krylov // reused by every Krylov evaluation
 	kout      []complex128
 
+	// Options.Rational: the factorization of H(ldlY) − I/h and the dense
+	// Hessian it came from (hr), for the rational Krylov method.
+	rational bool
+	ldl      linalg.ShiftedLDL
+	ldlOK    bool
+	ldlY     []float64
+	mulH     linalg.SymOperator
+
 	// cache of the value at the committed point
 	cacheY, cacheF []T
 	cacheOK        bool
@@ -309,6 +318,12 @@ func newPF[T linalg.Scalar](p *problems.Problem, h float64, o *Options, kind pfK
 	case BackendKrylov:
 	default:
 		return nil, fmt.Errorf("%w: unknown back-end %d", ErrInvalidInput, o.Backend)
+	}
+	if o.Rational {
+		if pf.backend != BackendKrylov || pf.rf.Hess == nil {
+			return nil, fmt.Errorf("%w: Options.Rational needs the Krylov back-end and a problem with a dense Hessian (problem %s, back-end %d)", ErrInvalidInput, p.Name, pf.backend)
+		}
+		pf.rational = true
 	}
 	pf.branch = isC && !o.PrincipalBranch && pf.backend != BackendConstant
 	pf.alloc(isC)
@@ -561,7 +576,7 @@ func (pf *PF[T]) evalReal(dst, y []float64) error {
 	case BackendKrylov:
 		copy(pf.kyr, y)
 		pf.kreal = true
-		_, err := pf.kw.LanczosFuncTo(pf.outc, pf.hvR, pf.gr, pf.lanF, &pf.kset)
+		_, err := pf.symPhi(pf.outc, pf.gr)
 		if err != nil && pf.kbad == 0 {
 			return fmt.Errorf("Krylov φ(hH)g: %w", err)
 		}
@@ -855,6 +870,59 @@ func (pf *PF[T]) krylovPhi(l complex128) complex128 {
 	return phi
 }
 
+// symPhi sets dst = φ(hH)g for the real Hessian H at kyr (Hessian-vector
+// products pf.hvR) by Lanczos; with Options.Rational, when Lanczos has not
+// converged after RationalTrial products, by the rational Krylov method
+// with σ = 1/h on the factorized dense Hessian. The Ritz values of the run
+// that returns are recorded last, as the branch state expects.
+func (pf *PF[T]) symPhi(dst []complex128, g []float64) (linalg.KrylovStats, error) {
+	if !pf.rational {
+		return pf.kw.LanczosFuncTo(dst, pf.hvR, g, pf.lanF, &pf.kset)
+	}
+	var st linalg.KrylovStats
+	// A constant Hessian whose trial failed once fails every time: its
+	// factorization is kept and the trial skipped.
+	if !(pf.p.ConstantHessian && pf.ldlOK) {
+		trial := pf.kset
+		trial.MaxIter = min(trial.MaxIter, RationalTrial)
+		var err error
+		st, err = pf.kw.LanczosFuncTo(dst, pf.hvR, g, pf.lanF, &trial)
+		if trial.MaxIter == pf.kset.MaxIter || !errors.Is(err, linalg.ErrNoConvergence) {
+			return st, err
+		}
+	}
+	if err := pf.factorShifted(); err != nil {
+		// σ = 1/h an eigenvalue to working precision: Lanczos alone.
+		return pf.kw.LanczosFuncTo(dst, pf.hvR, g, pf.lanF, &pf.kset)
+	}
+	rs, err := pf.kw.RationalFuncTo(dst, pf.mulH, pf.ldl.Solve, 1/pf.h, g, pf.lanF, &pf.kset)
+	rs.MatVecs += st.MatVecs
+	return rs, err
+}
+
+// factorShifted factorizes H(kyr) − I/h into pf.ldl, unless it already
+// holds that of the same Hessian (the same point, or any point for a
+// constant Hessian).
+func (pf *PF[T]) factorShifted() error {
+	n := pf.n
+	if pf.ldlOK && (pf.p.ConstantHessian || slices.Equal(pf.ldlY, pf.kyr)) {
+		return nil
+	}
+	if pf.hr == nil {
+		pf.hr = make([]float64, n*n)
+		pf.ldlY = make([]float64, n)
+		pf.mulH = func(dst, x []float64) { linalg.MulVec(dst, pf.hr, n, n, x) }
+	}
+	pf.ldlOK = false
+	pf.rf.Hess(pf.hr, pf.kyr)
+	if err := pf.ldl.Factorize(pf.hr, n, 1/pf.h); err != nil {
+		return err
+	}
+	copy(pf.ldlY, pf.kyr)
+	pf.ldlOK = true
+	return nil
+}
+
 // krylovC evaluates φ(hH)g at complex (or real) y by Lanczos or Arnoldi.
 func (pf *PF[T]) krylovC(dst, y []complex128, commit bool) error {
 	pf.kreal = false
@@ -872,7 +940,7 @@ func (pf *PF[T]) krylovC(dst, y []complex128, commit bool) error {
 		for i, v := range pf.gc {
 			pf.kgr[i] = real(v)
 		}
-		st, err = pf.kw.LanczosFuncTo(dst, pf.hvR, pf.kgr, pf.lanF, &pf.kset)
+		st, err = pf.symPhi(dst, pf.kgr)
 	} else if pf.p.ConstantHessian {
 		// A real Hessian at complex θ: φ(hH)g = φ(hH)Re g + i φ(hH)Im g by
 		// two real Lanczos runs (the Hessian is the same at every point,
@@ -882,14 +950,14 @@ func (pf *PF[T]) krylovC(dst, y []complex128, commit bool) error {
 		for i, v := range pf.gc {
 			pf.kgr[i] = real(v)
 		}
-		st, err = pf.kw.LanczosFuncTo(dst, pf.hvR, pf.kgr, pf.lanF, &pf.kset)
+		st, err = pf.symPhi(dst, pf.kgr)
 		if err == nil {
 			hi1 = len(pf.rz)
 			lo1 = hi1 - min(st.Iterations, hi1)
 			for i, v := range pf.gc {
 				pf.kgr[i] = imag(v)
 			}
-			st, err = pf.kw.LanczosFuncTo(pf.kout, pf.hvR, pf.kgr, pf.lanF, &pf.kset)
+			st, err = pf.symPhi(pf.kout, pf.kgr)
 			st.Iterations = min(st.Iterations, len(pf.rz)-hi1)
 			for i, v := range pf.kout {
 				dst[i] += complex(-imag(v), real(v))

@@ -413,3 +413,58 @@ func BenchmarkPFCrossover(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPFRational times one evaluation of the real flow pf-re at a real
+// point near the pole (hλ = 1 between the eigenvalues of rank 0.8·d) on
+// logistic regression with d parameters and 400 samples, by the dense
+// back-end, by Lanczos (BackendKrylov) and by Lanczos followed by the
+// rational Krylov method (Options.Rational); hvps/op counts the
+// Hessian-vector products (the rational method's dense Hessian and
+// factorization are built at every evaluation, the point being new).
+func BenchmarkPFRational(b *testing.B) {
+	for _, dim := range []int{300, 600} {
+		p, err := problems.ByName(fmt.Sprintf("logreg:n=400,p=%d", dim))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := p.Dim
+		hess := make([]float64, n*n)
+		p.Real.Hess(hess, p.X0)
+		var e linalg.SymEig
+		if err := e.Factorize(hess, n); err != nil {
+			b.Fatal(err)
+		}
+		vals := e.Values()
+		k := 4 * n / 5
+		h := 2 / (vals[k] + vals[k+1])
+		for _, c := range []struct {
+			name string
+			o    Options
+		}{
+			{"dense", Options{Backend: BackendDense}},
+			{"lanczos", Options{Backend: BackendKrylov}},
+			{"rational", Options{Backend: BackendKrylov, Rational: true}},
+		} {
+			b.Run(fmt.Sprintf("%s/d=%d", c.name, n), func(b *testing.B) {
+				q := *p
+				hvps := 0
+				hv := q.Real.HessVec
+				q.Real.HessVec = func(dst, x, v []float64) { hvps++; hv(dst, x, v) }
+				pf, err := NewPFRe[float64](&q, h, &c.o)
+				if err != nil {
+					b.Fatal(err)
+				}
+				dst := make([]float64, n)
+				for b.Loop() {
+					hvps = 0
+					pf.Reset()
+					pf.ldlOK = false // a new point: Hessian and factorization again
+					if err := pf.Eval(dst, p.X0); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(hvps), "hvps/op")
+			})
+		}
+	}
+}
