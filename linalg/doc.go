@@ -68,9 +68,14 @@
 // symmetric A, Aᵀ = A) uses the three-term complex symmetric Lanczos
 // recurrence and falls back to Arnoldi on a breakdown. The f(A)v methods
 // stop on an a-posteriori estimate of the error of the returned
-// approximation (KrylovSettings.Tol). The Krylov type holds their
-// workspace: its LanczosFuncTo, ArnoldiFuncTo and ComplexSymFuncTo allocate
-// nothing once the workspace has reached the sizes needed. SLQ is
+// approximation (KrylovSettings.Tol). RationalFunc (f(A)v for real
+// symmetric A by the extended Krylov method with a shift σ: products with
+// A and solves with A − σI, for f singular inside the spectrum) takes its
+// solves from ShiftedLDL, the blocked Bunch–Kaufman factorization of
+// A − σI, which also gives the inertia. The Krylov type holds their
+// workspace: its LanczosFuncTo, ArnoldiFuncTo, ComplexSymFuncTo and
+// RationalFuncTo allocate nothing once the workspace has reached the sizes
+// needed. SLQ is
 // stochastic Lanczos quadrature for spectral densities (Ghorbani,
 // Krishnan, Xiao, ICML 2019).
 //
