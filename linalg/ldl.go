@@ -38,8 +38,8 @@ type ShiftedLDL struct {
 	d     []float64 // diagonal of D
 	e     []float64 // e[k] = D[k+1][k] for a 2×2 block at k, else 0
 	piv   []int     // row k was interchanged with row piv[k] ≥ k at step k
-	w     []float64 // n×ws panel workspace W, row-major
-	ws    int       // stride of W, nb + 1
+	w     []float64 // panel workspace W, n×(nb+1), stored by columns: W_ij = w[j*n+i]
+	xw    []float64 // a row of W, gathered
 }
 
 // ldlBlock is the panel width of ShiftedLDL, solveBlock the block size of
@@ -98,8 +98,8 @@ func (f *ShiftedLDL) Factorize(a []float64, n int, sigma float64) error {
 		f.piv = make([]int, n)
 	}
 	f.piv = f.piv[:n]
-	f.ws = nb + 1
-	f.w = growF(f.w, n*f.ws)
+	f.w = growF(f.w, n*(nb+1))
+	f.xw = growF(f.xw, nb+1)
 	for k0 := 0; k0 < n; {
 		kb, err := f.panel(k0, nb)
 		if err != nil {
@@ -129,17 +129,17 @@ func (f *ShiftedLDL) at(i, j int) float64 {
 // of columns done (nb−1 or nb, or all that remain).
 func (f *ShiftedLDL) panel(k0, nb int) (int, error) {
 	n := f.n0()
-	a, w, ws := f.a, f.w, f.ws
+	a, w := f.a, f.w
 	all := n-k0 <= nb
 	k := k0
 	for k < n && (all || k-k0 < nb-1) {
 		jw := k - k0
 		// w_k = A[k:, k] − L[k:, k0:k] W[k, 0:jw]ᵀ into column jw of W.
 		f.updatedColumn(k, k, jw, jw)
-		absakk := math.Abs(w[k*ws+jw])
+		absakk := math.Abs(w[jw*n+k])
 		imax, colmax := -1, 0.0
 		for i := k + 1; i < n; i++ {
-			if v := math.Abs(w[i*ws+jw]); v > colmax {
+			if v := math.Abs(w[jw*n+i]); v > colmax {
 				imax, colmax = i, v
 			}
 		}
@@ -153,17 +153,17 @@ func (f *ShiftedLDL) panel(k0, nb int) (int, error) {
 			rowmax := 0.0
 			for i := k; i < n; i++ {
 				if i != imax {
-					rowmax = math.Max(rowmax, math.Abs(w[i*ws+jw+1]))
+					rowmax = math.Max(rowmax, math.Abs(w[(jw+1)*n+i]))
 				}
 			}
 			switch {
 			case absakk >= bkAlpha*colmax*(colmax/rowmax):
 				// 1×1 pivot a_kk after all.
-			case math.Abs(w[imax*ws+jw+1]) >= bkAlpha*rowmax:
+			case math.Abs(w[(jw+1)*n+imax]) >= bkAlpha*rowmax:
 				// 1×1 pivot a_imax,imax: its column replaces column k.
 				kp = imax
 				for i := k; i < n; i++ {
-					w[i*ws+jw] = w[i*ws+jw+1]
+					w[jw*n+i] = w[(jw+1)*n+i]
 				}
 			default:
 				kp, kstep = imax, 2
@@ -179,15 +179,15 @@ func (f *ShiftedLDL) panel(k0, nb int) (int, error) {
 			f.piv[k+1] = kp
 		}
 		if kstep == 1 {
-			dkk := w[k*ws+jw]
+			dkk := w[jw*n+k]
 			f.d[k] = dkk
 			a[k*n+k] = 1
 			r := 1 / dkk
 			for i := k + 1; i < n; i++ {
-				a[i*n+k] = w[i*ws+jw] * r
+				a[i*n+k] = w[jw*n+i] * r
 			}
 		} else {
-			d11, d21, d22 := w[k*ws+jw], w[(k+1)*ws+jw], w[(k+1)*ws+jw+1]
+			d11, d21, d22 := w[jw*n+k], w[jw*n+k+1], w[(jw+1)*n+k+1]
 			f.d[k], f.e[k], f.d[k+1] = d11, d21, d22
 			// [l_ik, l_i,k+1] = [w_ik, w_i,k+1] D⁻¹, computed as in
 			// DLASYF (scaled by d21 to avoid overflow).
@@ -196,7 +196,7 @@ func (f *ShiftedLDL) panel(k0, nb int) (int, error) {
 			t := 1 / (e11*e22 - 1)
 			s := t / d21
 			for i := k + 2; i < n; i++ {
-				wk, wk1 := w[i*ws+jw], w[i*ws+jw+1]
+				wk, wk1 := w[jw*n+i], w[(jw+1)*n+i]
 				a[i*n+k] = s * (e11*wk - wk1)
 				a[i*n+k+1] = s * (e22*wk1 - wk)
 			}
@@ -214,24 +214,27 @@ func (f *ShiftedLDL) n0() int { return len(f.d) }
 // by the jw columns k0 = k−jw … k−1 of the current panel, into column wc
 // of W: A[k:, c] − L[k:, k0:k] W[c, 0:jw]ᵀ.
 func (f *ShiftedLDL) updatedColumn(k, c, jw, wc int) {
-	n, ws := f.n0(), f.ws
+	n := f.n0()
 	a, w := f.a, f.w
+	col := w[wc*n : (wc+1)*n]
 	for i := k; i < n; i++ {
 		if i < c {
-			w[i*ws+wc] = a[c*n+i]
+			col[i] = a[c*n+i]
 		} else {
-			w[i*ws+wc] = a[i*n+c]
+			col[i] = a[i*n+c]
 		}
 	}
 	if jw == 0 {
 		return
 	}
 	k0 := k - jw
-	// y = W[k:, wc] (stride ws) −= L[k:, k0:k] · W[c, 0:jw].
+	// W[k:, wc] −= L[k:, k0:k] · W[c, 0:jw] (one DGEMV, unit strides).
+	x := f.xw[:jw]
+	for j := range x {
+		x[j] = w[j*n+c]
+	}
 	l := blas64.General{Rows: n - k, Cols: jw, Stride: n, Data: a[k*n+k0:]}
-	x := blas64.Vector{N: jw, Inc: 1, Data: w[c*ws : c*ws+jw]}
-	y := blas64.Vector{N: n - k, Inc: ws, Data: w[k*ws+wc:]}
-	blas64.Gemv(blas.NoTrans, -1, l, x, 1, y)
+	blas64.Gemv(blas.NoTrans, -1, l, vec(x), 1, vec(col[k:]))
 }
 
 // swap interchanges rows and columns p < q of the working matrix: the
@@ -239,7 +242,7 @@ func (f *ShiftedLDL) updatedColumn(k, c, jw, wc int) {
 // of the columns of the current step (columns < p; their values are in
 // W), and rows p and q of the first wc columns of W.
 func (f *ShiftedLDL) swap(p, q, wc int) {
-	n, ws := f.n0(), f.ws
+	n := f.n0()
 	a, w := f.a, f.w
 	a[p*n+p], a[q*n+q] = a[q*n+q], a[p*n+p]
 	for j := p + 1; j < q; j++ {
@@ -254,9 +257,8 @@ func (f *ShiftedLDL) swap(p, q, wc int) {
 	for j := range rp {
 		rp[j], rq[j] = rq[j], rp[j]
 	}
-	wp, wq := w[p*ws:p*ws+wc], w[q*ws:q*ws+wc]
-	for j := range wp {
-		wp[j], wq[j] = wq[j], wp[j]
+	for j := 0; j < wc; j++ {
+		w[j*n+p], w[j*n+q] = w[j*n+q], w[j*n+p]
 	}
 }
 
@@ -270,7 +272,6 @@ func (f *ShiftedLDL) update(k0, k1, nb int) {
 	if k1 >= n || kb == 0 {
 		return
 	}
-	ws := f.ws
 	// Column blocks of width nb up to n = 2047 and 2nb above: fewer, larger
 	// DGEMMs pay off for large n (measured: d = 1000 44 ms with 64, 45 ms
 	// with 128; d = 4000 2.6 s with 64, 1.8 s with 128 and 256).
@@ -281,9 +282,10 @@ func (f *ShiftedLDL) update(k0, k1, nb int) {
 	for j := k1; j < n; j += ub {
 		jb := min(ub, n-j)
 		l := blas64.General{Rows: n - j, Cols: kb, Stride: n, Data: f.a[j*n+k0:]}
-		wt := blas64.General{Rows: jb, Cols: kb, Stride: ws, Data: f.w[j*ws:]}
+		// W[j:j+jb, 0:kb]ᵀ, read in place from W's column storage.
+		wt := blas64.General{Rows: kb, Cols: jb, Stride: n, Data: f.w[j:]}
 		c := blas64.General{Rows: n - j, Cols: jb, Stride: n, Data: f.a[j*n+j:]}
-		blas64.Gemm(blas.NoTrans, blas.Trans, -1, l, wt, 1, c)
+		blas64.Gemm(blas.NoTrans, blas.NoTrans, -1, l, wt, 1, c)
 	}
 }
 
