@@ -355,19 +355,26 @@ func (k *Krylov) reset(n int) {
 }
 
 // realVec returns basis vector j of the real Lanczos process, growing the
-// basis storage (by doubling, copying the vectors already there) when
-// needed; maxm bounds the growth.
+// basis storage (see growRow).
 func (k *Krylov) realVec(j, maxm int) []float64 {
-	n := k.n
-	if need := (j + 1) * n; len(k.qr) < need {
-		if cap(k.qr) < need {
-			q := make([]float64, need, min(max(2*cap(k.qr), need), maxm*n))
-			copy(q, k.qr)
-			k.qr = q
+	return growRow(&k.qr, j, k.n, maxm)
+}
+
+// growRow returns row j (length n) of the row-major storage *rows, growing
+// it to j+1 rows when needed (the capacity doubles, keeping the rows there;
+// maxm rows bound the growth).
+func growRow(rows *[]float64, j, n, maxm int) []float64 {
+	r := *rows
+	if need := (j + 1) * n; len(r) < need {
+		if cap(r) < need {
+			q := make([]float64, need, min(max(2*cap(r), need), maxm*n))
+			copy(q, r)
+			r = q
 		}
-		k.qr = k.qr[:need]
+		r = r[:need]
+		*rows = r
 	}
-	return k.qr[j*n : (j+1)*n]
+	return r[j*n : (j+1)*n]
 }
 
 // realBasis returns the first m real basis vectors as the rows of an m×n

@@ -176,18 +176,9 @@ func (k *Krylov) RationalFuncTo(dst []complex128, a, solve SymOperator, sigma fl
 	}
 }
 
-// cqVec returns row j of the C-image storage, growing it like realVec.
+// cqVec returns row j of the C-image storage (see growRow).
 func (k *Krylov) cqVec(j, maxm int) []float64 {
-	n := k.n
-	if need := (j + 1) * n; len(k.cq) < need {
-		if cap(k.cq) < need {
-			q := make([]float64, need, min(max(2*cap(k.cq), need), maxm*n))
-			copy(q, k.cq)
-			k.cq = q
-		}
-		k.cq = k.cq[:need]
-	}
-	return k.cq[j*n : (j+1)*n]
+	return growRow(&k.cq, j, k.n, maxm)
 }
 
 // projFunc sets c = f(σI + H_m)e₁ for the projected m×m matrix H_m (stored

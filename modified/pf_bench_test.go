@@ -358,6 +358,23 @@ func BenchmarkPFKrylov(b *testing.B) {
 	}
 }
 
+// logregSpectrum returns logistic regression with dim parameters and 400
+// samples, and the eigenvalues (ascending) of its Hessian at X0.
+func logregSpectrum(b *testing.B, dim int) (*problems.Problem, []float64) {
+	p, err := problems.ByName(fmt.Sprintf("logreg:n=400,p=%d", dim))
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := p.Dim
+	hess := make([]float64, n*n)
+	p.Real.Hess(hess, p.X0)
+	var e linalg.SymEig
+	if err := e.Factorize(hess, n); err != nil {
+		b.Fatal(err)
+	}
+	return p, e.Values()
+}
+
 // BenchmarkPFCrossover measures one evaluation of φ(hH)g with the dense and
 // the Krylov back-ends on logistic regression with p parameters (a
 // non-constant Hessian that the problem forms analytically in O(np²), and
@@ -369,18 +386,8 @@ func BenchmarkPFKrylov(b *testing.B) {
 //	go test ./modified -run XXX -bench PFCrossover -benchtime 20x
 func BenchmarkPFCrossover(b *testing.B) {
 	for _, dim := range []int{10, 25, 50, 100, 200, 400} {
-		p, err := problems.ByName(fmt.Sprintf("logreg:n=400,p=%d", dim))
-		if err != nil {
-			b.Fatal(err)
-		}
+		p, vals := logregSpectrum(b, dim)
 		n := p.Dim
-		hess := make([]float64, n*n)
-		p.Real.Hess(hess, p.X0)
-		var e linalg.SymEig
-		if err := e.Factorize(hess, n); err != nil {
-			b.Fatal(err)
-		}
-		vals := e.Values()
 		h := 1.5 / math.Max(math.Abs(vals[0]), math.Abs(vals[n-1]))
 		rnd := rand.New(rand.NewPCG(7, 8))
 		yr := make([]complex128, n)
@@ -423,18 +430,8 @@ func BenchmarkPFCrossover(b *testing.B) {
 // factorization are built at every evaluation, the point being new).
 func BenchmarkPFRational(b *testing.B) {
 	for _, dim := range []int{300, 600} {
-		p, err := problems.ByName(fmt.Sprintf("logreg:n=400,p=%d", dim))
-		if err != nil {
-			b.Fatal(err)
-		}
+		p, vals := logregSpectrum(b, dim)
 		n := p.Dim
-		hess := make([]float64, n*n)
-		p.Real.Hess(hess, p.X0)
-		var e linalg.SymEig
-		if err := e.Factorize(hess, n); err != nil {
-			b.Fatal(err)
-		}
-		vals := e.Values()
 		k := 4 * n / 5
 		h := 2 / (vals[k] + vals[k+1])
 		for _, c := range []struct {

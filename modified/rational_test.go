@@ -45,30 +45,12 @@ func TestPFRationalMatchesDense(t *testing.T) {
 	h := 2 / (vals[k] + vals[k+1])
 
 	t.Run("pf-re/real", func(t *testing.T) {
-		dense, err := NewPFRe[float64](lr, h, &Options{Backend: BackendDense})
-		if err != nil {
-			t.Fatal(err)
-		}
+		dense, _ := NewPFRe[float64](lr, h, &Options{Backend: BackendDense})
 		rat, err := NewPFRe[float64](lr, h, &Options{Backend: BackendKrylov, Rational: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, b := make([]float64, n), make([]float64, n)
-		if err := dense.Eval(a, yr); err != nil {
-			t.Fatal(err)
-		}
-		if err := rat.Eval(b, yr); err != nil {
-			t.Fatal(err)
-		}
-		if !rat.ldlOK {
-			t.Fatal("the rational method was not used: Lanczos converged within the trial")
-		}
-		ac, bc := make([]complex128, n), make([]complex128, n)
-		linalg.ToComplex(ac, a)
-		linalg.ToComplex(bc, b)
-		if d := pfRelErr(bc, ac); d > 1e-10 {
-			t.Errorf("rational vs dense: relative difference %.3g", d)
-		}
+		compareRational(t, dense, rat, yr)
 	})
 	t.Run("pf/complex-flow-real-point", func(t *testing.T) {
 		dense, _ := NewPF[complex128](lr, h, &Options{Backend: BackendDense})
@@ -78,47 +60,54 @@ func TestPFRationalMatchesDense(t *testing.T) {
 		}
 		y := make([]complex128, n)
 		linalg.ToComplex(y, yr)
-		a, b := make([]complex128, n), make([]complex128, n)
-		if err := dense.Eval(a, y); err != nil {
-			t.Fatal(err)
-		}
-		if err := rat.Eval(b, y); err != nil {
-			t.Fatal(err)
-		}
-		if !rat.ldlOK {
-			t.Fatal("the rational method was not used")
-		}
-		if d := pfRelErr(b, a); d > 1e-10 {
-			t.Errorf("rational vs dense: relative difference %.3g", d)
-		}
+		compareRational(t, dense, rat, y)
 	})
 	t.Run("benchquad/complex-point", func(t *testing.T) {
 		q := pfProblem(t, "benchquad:d=400")
-		m := q.Dim
 		hq := 1.8 // λ ∈ [0.01, 1]: hλ_max = 1.8
 		dense, _ := NewPF[complex128](q, hq, &Options{Backend: BackendConstant})
 		rat, err := NewPF[complex128](q, hq, &Options{Backend: BackendKrylov, Rational: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		y := make([]complex128, m)
+		y := make([]complex128, q.Dim)
 		for i := range y {
 			y[i] = complex(1+0.1*rnd.NormFloat64(), 0.05*rnd.NormFloat64())
 		}
-		a, b := make([]complex128, m), make([]complex128, m)
-		if err := dense.Eval(a, y); err != nil {
-			t.Fatal(err)
-		}
-		if err := rat.Eval(b, y); err != nil {
-			t.Fatal(err)
-		}
-		if !rat.ldlOK {
-			t.Fatal("the rational method was not used")
-		}
-		if d := pfRelErr(b, a); d > 1e-10 {
-			t.Errorf("rational vs constant dense: relative difference %.3g", d)
-		}
+		compareRational(t, dense, rat, y)
 	})
+}
+
+// compareRational evaluates ref and rat at y and requires rat to have used
+// the rational method and to agree with ref to 1e-10 (relative).
+func compareRational[T linalg.Scalar](t *testing.T, ref, rat *PF[T], y []T) {
+	t.Helper()
+	n := len(y)
+	a, b := make([]T, n), make([]T, n)
+	if err := ref.Eval(a, y); err != nil {
+		t.Fatal(err)
+	}
+	if err := rat.Eval(b, y); err != nil {
+		t.Fatal(err)
+	}
+	if !rat.ldlOK {
+		t.Fatal("the rational method was not used: Lanczos converged within the trial")
+	}
+	toC := func(x []T) []complex128 {
+		c := make([]complex128, n)
+		for i, v := range x {
+			switch w := any(v).(type) {
+			case float64:
+				c[i] = complex(w, 0)
+			case complex128:
+				c[i] = w
+			}
+		}
+		return c
+	}
+	if d := pfRelErr(toC(b), toC(a)); d > 1e-10 {
+		t.Errorf("rational vs %v: relative difference %.3g", ref.Backend(), d)
+	}
 }
 
 // TestPFRationalOptions: Rational needs the Krylov back-end and a dense
