@@ -98,10 +98,8 @@ var (
 )
 
 // due reports whether a line may be printed now; if so the caller must
-// print it (tick does).
+// print it before releasing p.mu (tick does). p.mu must be held.
 func (p *progress) due() bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := time.Now()
 	if now.Sub(p.last) < p.every {
 		return false
@@ -110,7 +108,9 @@ func (p *progress) due() bool {
 	return true
 }
 
-// tick prints one line when due, with the elapsed time appended.
+// tick prints one line when due, with the elapsed time appended. Ticks
+// come from several goroutines when a command runs in parallel (-workers):
+// the line is written under the lock, so lines never interleave.
 func (p *progress) tick(format string, a ...any) {
 	if p == nil {
 		return
@@ -120,6 +120,8 @@ func (p *progress) tick(format string, a ...any) {
 			panic(canceledRun{err})
 		}
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if !p.due() {
 		return
 	}
