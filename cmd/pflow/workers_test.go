@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -36,4 +40,61 @@ func TestSweepWorkers(t *testing.T) {
 	sameForWorkers(t, append(base, "-v")...)
 	// A network problem (its functions share problems' worker pool).
 	sameForWorkers(t, "sweep", "-problem", "mlp:n=16,in=3,hidden=4,out=2,seed=1", "-lr", "0.1,1,3", "-steps", "50", "-json")
+}
+
+func TestTrajectoryWorkers(t *testing.T) {
+	base := []string{"trajectory", "-problem", "expr:(x^2-1)^2+2*y^2", "-x0", "0.5,0.5", "-flow", "gd,ngf,igr,pf,bea3", "-lr", "0.1", "-steps", "8"}
+	sameForWorkers(t, base...)
+	sameForWorkers(t, append(base, "-format", "csv")...)
+	// A flow that stops early (exit 1, partial output) between two that
+	// do not: reported in its place.
+	sameForWorkers(t, "trajectory", "-problem", "quadratic2d", "-flow", "ngf,pf,igr", "-lr", "0.5", "-steps", "3", "-maxsteps", "3")
+	// -plot: the figure is the same file.
+	dir := t.TempDir()
+	var files [2][]byte
+	for i, w := range []string{"1", "4"} {
+		f := filepath.Join(dir, "traj"+w+".svg")
+		if code, _, errOut := runCmd(append(base, "-plot", f, "-workers", w)...); code != 0 {
+			t.Fatalf("-workers %s: exit %d: %s", w, code, errOut)
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = b
+	}
+	if !bytes.Equal(files[0], files[1]) {
+		t.Error("-plot: the SVG differs between -workers 1 and 4")
+	}
+}
+
+// TestTrajectoryWorkersFirstError: a rejected flow in the middle (the
+// exponential Euler method integrates the principal flow, not ngf or igr)
+// fails the command as when the flows run one after another: exit 2, the
+// message of the first rejected flow, no output.
+func TestTrajectoryWorkersFirstError(t *testing.T) {
+	args := []string{"trajectory", "-problem", "quadratic2d", "-flow", "pf,ngf,pf-re,igr", "-lr", "0.5", "-steps", "3", "-method", "expeuler"}
+	var msgs []string
+	for _, w := range []string{"1", "4"} {
+		code, out, errOut := runCmd(append(args, "-workers", w)...)
+		if code != 2 || out != "" {
+			t.Errorf("-workers %s: exit %d, stdout %q, stderr %q", w, code, out, errOut)
+		}
+		msgs = append(msgs, errOut)
+	}
+	if msgs[0] != msgs[1] || !strings.Contains(msgs[0], "ngf with method expeuler") {
+		t.Errorf("messages differ:\n%s\n%s", msgs[0], msgs[1])
+	}
+}
+
+func TestDALWorkers(t *testing.T) {
+	args := []string{"dal", "-problem", "mnist:n=40,test=20,hidden=4", "-lr", "0.25", "-p", "0,1,2", "-steps", "5", "-gd-lr", "0.1,0.3"}
+	if code, _, errOut := runCmd(append(args, "-workers", "1")...); code != 0 {
+		if strings.Contains(errOut, "not in the module cache") {
+			t.Skip(errOut)
+		}
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	sameForWorkers(t, args...)
+	sameForWorkers(t, append(args, "-format", "csv")...)
 }
