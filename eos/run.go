@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/pflow-go/pflow/internal/par"
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/ode"
@@ -57,8 +60,17 @@ type Config struct {
 	// KrylovTol and KrylovMaxIter make the principal flow cheaper.
 	FlowOptions *modified.Options
 	// Progress, if non-nil, is called after every GD step and every model
-	// step with the stage name and the count done out of total.
+	// step with the stage name and the count done out of total, from one
+	// goroutine at a time (the models' stages interleave when Workers ≠ 1).
 	Progress func(stage string, done, total int)
+	// Workers is the number of models run at once after the GD run
+	// (default 0: runtime.GOMAXPROCS(0); 1 runs them one after another).
+	// The models are independent: each is computed exactly as alone, so
+	// the result is the same, bit for bit, for every value, except the
+	// elapsed times, which are per model (CentralTime, StableTime and
+	// PredictorTime add up the models' own times; HVPTime and D3Time the
+	// time inside those products on every goroutine).
+	Workers int
 }
 
 // Point is one sample of a time series.
@@ -189,32 +201,40 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(x0) != p.Dim {
 		return nil, fmt.Errorf("%w: start has length %d, problem dimension %d", ErrInvalidInput, len(x0), p.Dim)
 	}
-	prog := cfg.Progress
-	if prog == nil {
-		prog = func(string, int, int) {}
+	prog := func(string, int, int) {}
+	if cfg.Progress != nil {
+		var mu sync.Mutex
+		prog = func(stage string, done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			cfg.Progress(stage, done, total)
+		}
 	}
-	// Count and time HVPs and D3 on a copy of the problem.
-	var hvpN, d3N int
-	var hvpT, d3T time.Duration
+	// Count and time HVPs and D3 on a copy of the problem (atomically: the
+	// models run concurrently).
+	var hvpN, d3N, hvpT, d3T atomic.Int64
 	q := *p
 	hv, d3 := p.Real.HessVec, p.Real.D3
 	q.Real.HessVec = func(dst, x, v []float64) {
 		t0 := time.Now()
 		hv(dst, x, v)
-		hvpT += time.Since(t0)
-		hvpN++
+		hvpT.Add(int64(time.Since(t0)))
+		hvpN.Add(1)
 	}
 	if d3 != nil {
 		q.Real.D3 = func(dst, x, u, v []float64) {
 			t0 := time.Now()
 			d3(dst, x, u, v)
-			d3T += time.Since(t0)
-			d3N++
+			d3T.Add(int64(time.Since(t0)))
+			d3N.Add(1)
 		}
 	}
 	pq := &q
 	res := &Result{Problem: p.Name, LR: eta, Steps: cfg.Steps, OnsetStep: -1}
-	defer func() { res.HVPs, res.D3, res.HVPTime, res.D3Time = hvpN, d3N, hvpT, d3T }()
+	defer func() {
+		res.HVPs, res.D3 = int(hvpN.Load()), int(d3N.Load())
+		res.HVPTime, res.D3Time = time.Duration(hvpT.Load()), time.Duration(d3T.Load())
+	}()
 	n := cfg.Steps
 	sampled := func(t int) bool { return t%sample == 0 || t == n }
 
@@ -270,33 +290,67 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	for i := range pred {
 		pred[i] = math.NaN()
 	}
-	for _, name := range models {
-		mr := ModelResult{Name: name, Kind: "predictor"}
-		start := time.Now()
+	// The models are independent runs from the GD iterates: Workers of
+	// them at once. Each writes only its own modelRun (the central flow
+	// its own predictions and sharpness, merged below in model order), so
+	// the result is the loop's. The jobs watch ctx themselves, as the loop
+	// did (par's context is not used): a model that stops on ctx ends the
+	// list, with its partial result, and the models after it are dropped.
+	runModel := func(name string) (modelRun, error) {
+		mr := modelRun{ModelResult: ModelResult{Name: name, Kind: "predictor"}}
 		switch name {
 		case "central":
 			mr.Kind = "flow"
-			err := runCentral(ctx, pq, eta, n, x0, cfg.Central, sampled, smooth, pred, res, &mr, prog)
-			res.CentralTime = time.Since(start)
+			mr.pred = make([]float64, n+1)
+			for i := range mr.pred {
+				mr.pred[i] = math.NaN()
+			}
+			cres := &Result{}
+			err := runCentral(ctx, pq, eta, n, x0, cfg.Central, sampled, smooth, mr.pred, cres, &mr.ModelResult, prog)
+			mr.centralSharpness = cres.CentralSharpness
 			if ctx.Err() != nil {
-				res.Models = append(res.Models, mr)
-				return res, ctx.Err()
+				return mr, ctx.Err()
 			}
 			if err != nil && mr.Err == nil {
 				mr.Err = err
 			}
 		case "gf":
 			mr.Kind = "flow"
-			runStable(pq, eta, n, x0, rtol, 1000000, sampled, smooth, &mr)
-			res.StableTime = time.Since(start)
+			runStable(pq, eta, n, x0, rtol, 1000000, sampled, smooth, &mr.ModelResult)
 		default:
-			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, cfg.FlowOptions, theta, &mr, prog); err != nil {
-				res.Models = append(res.Models, mr)
-				return res, err
+			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, cfg.FlowOptions, theta, &mr.ModelResult, prog); err != nil {
+				return mr, err
 			}
-			res.PredictorTime += time.Since(start)
 		}
-		res.Models = append(res.Models, mr)
+		return mr, nil
+	}
+	runs, k, err := par.Map(context.Background(), len(models), cfg.Workers, func(_ context.Context, i int) (modelRun, error) {
+		start := time.Now()
+		mr, err := runModel(models[i])
+		mr.elapsed = time.Since(start)
+		return mr, err
+	}, nil)
+	last := len(models)
+	if err != nil {
+		last = k + 1
+	}
+	for i, mr := range runs[:last] {
+		switch mr.Name {
+		case "central":
+			res.CentralTime = mr.elapsed
+			copy(pred, mr.pred)
+			res.CentralSharpness = append(res.CentralSharpness, mr.centralSharpness...)
+		case "gf":
+			res.StableTime = mr.elapsed
+		default:
+			if err == nil || i != k { // as the loop: not the predictor that stopped
+				res.PredictorTime += mr.elapsed
+			}
+		}
+		res.Models = append(res.Models, mr.ModelResult)
+	}
+	if err != nil {
+		return res, err
 	}
 	for t := 0; t <= n; t++ {
 		if !sampled(t) {
@@ -314,6 +368,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		m.MeanAfterOnset, m.MeanBeforeOnset = meanSplit(m.Distance, res.OnsetStep)
 	}
 	return res, nil
+}
+
+// modelRun is one model's result with what Run merges in model order.
+type modelRun struct {
+	ModelResult
+	elapsed          time.Duration
+	pred             []float64 // the central flow's predicted loss
+	centralSharpness []Point
 }
 
 func meanSplit(d []Point, onset int) (after, before float64) {

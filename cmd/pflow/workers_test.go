@@ -98,3 +98,18 @@ func TestDALWorkers(t *testing.T) {
 	sameForWorkers(t, args...)
 	sameForWorkers(t, append(args, "-format", "csv")...)
 }
+
+// TestVerifyWorkers: the suite's table and JSON do not depend on the
+// number of workers (the cases run on verify.RunContext's workers).
+func TestVerifyWorkers(t *testing.T) {
+	sameForWorkers(t, "verify", "-json")
+	sameForWorkers(t, "verify", "-v", "-run", "quadratic|logcosh")
+}
+
+// TestEOSWorkers: the models of `pflow eos` run concurrently; JSON and CSV
+// are the sequential bytes (the elapsed times are on stderr only).
+func TestEOSWorkers(t *testing.T) {
+	args := []string{"eos", "-problem", "cfjax", "-lr", "0.1", "-steps", "20", "-models", "gf,central,igr,pf,bea3", "-k", "2", "-every", "5", "-sample", "5"}
+	sameForWorkers(t, args...)
+	sameForWorkers(t, append(args, "-format", "csv")...)
+}
