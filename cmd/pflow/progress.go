@@ -58,6 +58,10 @@ type progress struct {
 	mu           sync.Mutex
 	start, last  time.Time
 	ctx          context.Context // nil: never canceled
+	// next is when the next line may be due, in nanoseconds since start:
+	// ticks before it return without taking mu, so that workers ticking
+	// from several goroutines (-workers) do not serialise on the lock.
+	next atomic.Int64
 }
 
 // runContext is implemented by a stderr writer that carries the context
@@ -84,6 +88,7 @@ type canceledRun struct{ err error }
 func newProgress(w io.Writer, prefix string) *progress {
 	now := time.Now()
 	p := &progress{w: w, prefix: prefix, delay: progressDelay, every: progressEvery, start: now, last: now.Add(progressDelay - progressEvery)}
+	p.next.Store(int64(progressDelay))
 	if rc, ok := w.(runContext); ok {
 		p.ctx = rc.runContext()
 		p.w = io.Discard
@@ -120,10 +125,14 @@ func (p *progress) tick(format string, a ...any) {
 			panic(canceledRun{err})
 		}
 	}
+	if time.Since(p.start) < time.Duration(p.next.Load()) {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !p.due() {
 		return
 	}
+	p.next.Store(int64(p.last.Add(p.every).Sub(p.start)))
 	fmt.Fprintf(p.w, "%s"+format+" (%.0f s)\n", append(append([]any{p.prefix}, a...), time.Since(p.start).Seconds())...)
 }
