@@ -214,11 +214,14 @@ func sweepOne(ctx context.Context, p *problems.Problem, x0 []float64, h float64,
 	n := p.Dim
 	r := RateOutcome{H: h, Distance: math.NaN()}
 	bound := set.Bound * (1 + linalg.Norm2(x0))
-	x := append([]float64(nil), x0...)
-	g := make([]float64, n)
+	// The working vectors take at least a cache line each: with several
+	// workers, the tiny vectors of low-dimensional problems would
+	// otherwise share lines with another worker's (false sharing).
+	x, g, prev := lineVec(n), lineVec(n), lineVec(n)
+	copy(x, x0)
+	copy(prev, x)
 	tail := make([][]float64, 0, set.Tail+1)
 	first := steps - set.Tail // iterates first…steps are kept
-	prev := append([]float64(nil), x...)
 	for k := 0; ; k++ {
 		if k >= first {
 			tail = append(tail, append([]float64(nil), x...))
@@ -484,6 +487,10 @@ func escaping(tail [][]float64) bool {
 	}
 	return true
 }
+
+// lineVec returns a zero vector of length n whose allocation spans at
+// least a 64-byte cache line.
+func lineVec(n int) []float64 { return make([]float64, n, max(n, 8)) }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
