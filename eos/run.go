@@ -318,7 +318,7 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 			mr.Kind = "flow"
 			runStable(pq, eta, n, x0, rtol, 1000000, sampled, smooth, &mr.ModelResult)
 		default:
-			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, cfg.FlowOptions, theta, &mr.ModelResult, prog); err != nil {
+			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, cfg.FlowOptions, theta, &mr.ModelResult, prog, cfg.Workers); err != nil {
 				return mr, err
 			}
 		}
@@ -484,25 +484,50 @@ func runStable(p *problems.Problem, eta float64, n int, x0 []float64, rtol float
 // time K·η at every sampled t with t + K ≤ n and records the distance to
 // θ_{t+K}. Flows whose name starts with "pf" run in complex128 (their
 // state leaves ℝ^D when hλ > 1) with the Krylov back-end; the others in
-// float64.
+// float64. The predictions are independent (the flow is Reset before
+// each): they run on workers goroutines, each with a flow of its own
+// (built once per goroutine that needs one and reused), and are recorded
+// in the order of t, the same for every number of workers.
 func runPredictor(ctx context.Context, p *problems.Problem, name string, eta float64, n, k, every int, rtol float64, maxSteps int, opts *modified.Options,
-	theta [][]float64, mr *ModelResult, prog func(string, int, int)) error {
+	theta [][]float64, mr *ModelResult, prog func(string, int, int), workers int) error {
 	cplx := strings.HasPrefix(name, "pf")
 	var starts []int
 	for t := 0; t+k <= n; t += every {
 		starts = append(starts, t)
 	}
-	var fr *modified.Flow[float64]
-	var fc *modified.Flow[complex128]
+	var predict func(t int) (float64, error)
 	var err error
 	if cplx {
 		o := modified.Options{Backend: modified.BackendKrylov}
 		if opts != nil {
 			o = *opts
 		}
-		fc, err = modified.New[complex128](name, p, eta, &o)
+		predict, err = predictor(func() (*modified.Flow[complex128], error) { return modified.New[complex128](name, p, eta, &o) },
+			func(fc *modified.Flow[complex128], t int) (float64, error) {
+				target := theta[t+k]
+				y0 := linalg.ToComplex(nil, theta[t])
+				sol, e := solveFlow(fc, float64(k)*eta, y0, []float64{float64(k) * eta}, rtol, maxSteps)
+				v := math.NaN()
+				if e == nil && len(sol.Y) == 1 {
+					var s float64
+					for j, z := range sol.Y[0] {
+						d := z - complex(target[j], 0)
+						s += real(d)*real(d) + imag(d)*imag(d)
+					}
+					v = math.Sqrt(s)
+				}
+				return v, e
+			})
 	} else {
-		fr, err = modified.New[float64](name, p, eta, opts)
+		predict, err = predictor(func() (*modified.Flow[float64], error) { return modified.New[float64](name, p, eta, opts) },
+			func(fr *modified.Flow[float64], t int) (float64, error) {
+				sol, e := solveFlow(fr, float64(k)*eta, theta[t], []float64{float64(k) * eta}, rtol, maxSteps)
+				v := math.NaN()
+				if e == nil && len(sol.Y) == 1 {
+					v = dist(sol.Y[0], theta[t+k])
+				}
+				return v, e
+			})
 	}
 	if err != nil {
 		mr.Err = err
@@ -512,38 +537,15 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 		}
 		return nil
 	}
-	for i, t := range starts {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		target := theta[t+k]
-		v := math.NaN()
-		var serr error
-		if cplx {
-			if fc.Reset != nil {
-				fc.Reset()
-			}
-			y0 := linalg.ToComplex(nil, theta[t])
-			sol, e := solveFlow(fc, float64(k)*eta, y0, []float64{float64(k) * eta}, rtol, maxSteps)
-			serr = e
-			if e == nil && len(sol.Y) == 1 {
-				var s float64
-				for j, z := range sol.Y[0] {
-					d := z - complex(target[j], 0)
-					s += real(d)*real(d) + imag(d)*imag(d)
-				}
-				v = math.Sqrt(s)
-			}
-		} else {
-			if fr.Reset != nil {
-				fr.Reset()
-			}
-			sol, e := solveFlow(fr, float64(k)*eta, theta[t], []float64{float64(k) * eta}, rtol, maxSteps)
-			serr = e
-			if e == nil && len(sol.Y) == 1 {
-				v = dist(sol.Y[0], target)
-			}
-		}
+	type prediction struct {
+		v   float64
+		err error
+	}
+	_, _, err = par.Map(ctx, len(starts), workers, func(_ context.Context, i int) (prediction, error) {
+		v, e := predict(starts[i])
+		return prediction{v, e}, nil
+	}, func(i int, pr prediction) {
+		t, v, serr := starts[i], pr.v, pr.err
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			mr.Failures++
 			if mr.Err == nil {
@@ -555,8 +557,44 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 		}
 		mr.Distance = append(mr.Distance, Point{t, v})
 		prog(name, i+1, len(starts))
+	})
+	return err
+}
+
+// predictor returns a function that runs solve on a flow of its own: the
+// flows made by mk are kept in a free list, each used by one goroutine at
+// a time and Reset before every prediction. The first flow is made now, so
+// that an unknown name or bad options fail before any prediction.
+func predictor[T linalg.Scalar](mk func() (*modified.Flow[T], error), solve func(*modified.Flow[T], int) (float64, error)) (func(int) (float64, error), error) {
+	first, err := mk()
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var mu sync.Mutex
+	free := []*modified.Flow[T]{first}
+	return func(t int) (float64, error) {
+		mu.Lock()
+		var fl *modified.Flow[T]
+		if len(free) > 0 {
+			fl, free = free[len(free)-1], free[:len(free)-1]
+		}
+		mu.Unlock()
+		if fl == nil {
+			var err error
+			if fl, err = mk(); err != nil {
+				return math.NaN(), err
+			}
+		}
+		defer func() {
+			mu.Lock()
+			free = append(free, fl)
+			mu.Unlock()
+		}()
+		if fl.Reset != nil {
+			fl.Reset()
+		}
+		return solve(fl, t)
+	}, nil
 }
 
 // solveFlow is the one place this package calls package ode: it
