@@ -50,7 +50,9 @@ func Workers(w, n int) int {
 // not started fails with ctx.Err() (a running job stops when f watches its
 // context). A job that panics is treated as a failure; if it is the first
 // one in input order, Do panics in the calling goroutine with the same
-// value after every worker has returned.
+// value after every worker has returned (the value, not the stack: a trace
+// then starts in Do; the same value lets a caller's recover recognise its
+// own panics, as `pflow serve` does with its cancellation).
 //
 // With one worker Do is the loop above in the calling goroutine (with the
 // check of ctx before each job): no goroutine is started and f receives
