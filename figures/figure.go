@@ -208,7 +208,7 @@ type WriteSettings struct {
 
 // WriteAllContext is WriteAll with settings, bounded by ctx: once ctx is
 // done no further figure starts (one being computed runs to its end: each
-// takes at most a few seconds) and the error returned wraps ctx.Err(),
+// takes seconds, the central-flow figure about 20 s) and the error returned wraps ctx.Err(),
 // joined with the failures of the figures written before. It returns the
 // names of the figures whose three files were written, in order.
 func WriteAllContext(ctx context.Context, dir string, names []string, s *WriteSettings) ([]string, error) {
