@@ -207,10 +207,12 @@ type WriteSettings struct {
 }
 
 // WriteAllContext is WriteAll with settings, bounded by ctx: once ctx is
-// done no further figure starts (one being computed runs to its end: each
-// takes seconds, the central-flow figure about 20 s) and the error returned wraps ctx.Err(),
-// joined with the failures of the figures written before. It returns the
-// names of the figures whose three files were written, in order.
+// done no further figure starts (those being computed run to their end and
+// are written: a figure takes seconds, the central-flow figure about 20 s)
+// and the error returned wraps ctx.Err(), joined with the failures of the
+// figures written before. It returns the names of the figures whose three
+// files were written, in order: after a cancellation, a prefix of names
+// (less the failed ones).
 func WriteAllContext(ctx context.Context, dir string, names []string, s *WriteSettings) ([]string, error) {
 	var set WriteSettings
 	if s != nil {
