@@ -40,6 +40,10 @@ func TestSweepWorkersIdentical(t *testing.T) {
 		// A network: its functions share a worker pool (problems/network.go)
 		// and take their workspaces from a sync.Pool.
 		{"mlp:n=16,in=3,hidden=4,out=2,seed=1", nil, []float64{0.05, 0.3, 1, 3}, 60},
+		// Taped generic losses (workspaces from sync.Pools).
+		{"logreg", nil, []float64{0.1, 1, 10}, 60},
+		{"matfact", nil, []float64{0.01, 0.1, 0.5}, 60},
+		{"deeplinear", nil, []float64{0.01, 0.1, 1}, 60},
 	}
 	for _, c := range cases {
 		var p *problems.Problem
