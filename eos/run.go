@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/pflow-go/pflow/internal/par"
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/ode"
@@ -57,8 +60,17 @@ type Config struct {
 	// KrylovTol and KrylovMaxIter make the principal flow cheaper.
 	FlowOptions *modified.Options
 	// Progress, if non-nil, is called after every GD step and every model
-	// step with the stage name and the count done out of total.
+	// step with the stage name and the count done out of total, from one
+	// goroutine at a time (the models' stages interleave when Workers ≠ 1).
 	Progress func(stage string, done, total int)
+	// Workers is the number of models run at once after the GD run
+	// (default 0: runtime.GOMAXPROCS(0); 1 runs them one after another).
+	// The models are independent: each is computed exactly as alone, so
+	// the result is the same, bit for bit, for every value, except the
+	// elapsed times, which are per model (CentralTime, StableTime and
+	// PredictorTime add up the models' own times; HVPTime and D3Time the
+	// time inside those products on every goroutine).
+	Workers int
 }
 
 // Point is one sample of a time series.
@@ -189,32 +201,40 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	if len(x0) != p.Dim {
 		return nil, fmt.Errorf("%w: start has length %d, problem dimension %d", ErrInvalidInput, len(x0), p.Dim)
 	}
-	prog := cfg.Progress
-	if prog == nil {
-		prog = func(string, int, int) {}
+	prog := func(string, int, int) {}
+	if cfg.Progress != nil {
+		var mu sync.Mutex
+		prog = func(stage string, done, total int) {
+			mu.Lock()
+			defer mu.Unlock()
+			cfg.Progress(stage, done, total)
+		}
 	}
-	// Count and time HVPs and D3 on a copy of the problem.
-	var hvpN, d3N int
-	var hvpT, d3T time.Duration
+	// Count and time HVPs and D3 on a copy of the problem (atomically: the
+	// models run concurrently).
+	var hvpN, d3N, hvpT, d3T atomic.Int64
 	q := *p
 	hv, d3 := p.Real.HessVec, p.Real.D3
 	q.Real.HessVec = func(dst, x, v []float64) {
 		t0 := time.Now()
 		hv(dst, x, v)
-		hvpT += time.Since(t0)
-		hvpN++
+		hvpT.Add(int64(time.Since(t0)))
+		hvpN.Add(1)
 	}
 	if d3 != nil {
 		q.Real.D3 = func(dst, x, u, v []float64) {
 			t0 := time.Now()
 			d3(dst, x, u, v)
-			d3T += time.Since(t0)
-			d3N++
+			d3T.Add(int64(time.Since(t0)))
+			d3N.Add(1)
 		}
 	}
 	pq := &q
 	res := &Result{Problem: p.Name, LR: eta, Steps: cfg.Steps, OnsetStep: -1}
-	defer func() { res.HVPs, res.D3, res.HVPTime, res.D3Time = hvpN, d3N, hvpT, d3T }()
+	defer func() {
+		res.HVPs, res.D3 = int(hvpN.Load()), int(d3N.Load())
+		res.HVPTime, res.D3Time = time.Duration(hvpT.Load()), time.Duration(d3T.Load())
+	}()
 	n := cfg.Steps
 	sampled := func(t int) bool { return t%sample == 0 || t == n }
 
@@ -270,33 +290,67 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	for i := range pred {
 		pred[i] = math.NaN()
 	}
-	for _, name := range models {
-		mr := ModelResult{Name: name, Kind: "predictor"}
-		start := time.Now()
+	// The models are independent runs from the GD iterates: Workers of
+	// them at once. Each writes only its own modelRun (the central flow
+	// its own predictions and sharpness, merged below in model order), so
+	// the result is the loop's. The jobs watch ctx themselves, as the loop
+	// did (par's context is not used): a model that stops on ctx ends the
+	// list, with its partial result, and the models after it are dropped.
+	runModel := func(name string) (modelRun, error) {
+		mr := modelRun{ModelResult: ModelResult{Name: name, Kind: "predictor"}}
 		switch name {
 		case "central":
 			mr.Kind = "flow"
-			err := runCentral(ctx, pq, eta, n, x0, cfg.Central, sampled, smooth, pred, res, &mr, prog)
-			res.CentralTime = time.Since(start)
+			mr.pred = make([]float64, n+1)
+			for i := range mr.pred {
+				mr.pred[i] = math.NaN()
+			}
+			cres := &Result{}
+			err := runCentral(ctx, pq, eta, n, x0, cfg.Central, sampled, smooth, mr.pred, cres, &mr.ModelResult, prog)
+			mr.centralSharpness = cres.CentralSharpness
 			if ctx.Err() != nil {
-				res.Models = append(res.Models, mr)
-				return res, ctx.Err()
+				return mr, ctx.Err()
 			}
 			if err != nil && mr.Err == nil {
 				mr.Err = err
 			}
 		case "gf":
 			mr.Kind = "flow"
-			runStable(pq, eta, n, x0, rtol, 1000000, sampled, smooth, &mr)
-			res.StableTime = time.Since(start)
+			runStable(pq, eta, n, x0, rtol, 1000000, sampled, smooth, &mr.ModelResult)
 		default:
-			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, cfg.FlowOptions, theta, &mr, prog); err != nil {
-				res.Models = append(res.Models, mr)
-				return res, err
+			if err := runPredictor(ctx, pq, name, eta, n, k, every, rtol, maxSteps, cfg.FlowOptions, theta, &mr.ModelResult, prog, cfg.Workers); err != nil {
+				return mr, err
 			}
-			res.PredictorTime += time.Since(start)
 		}
-		res.Models = append(res.Models, mr)
+		return mr, nil
+	}
+	runs, k, err := par.Map(context.Background(), len(models), cfg.Workers, func(_ context.Context, i int) (modelRun, error) {
+		start := time.Now()
+		mr, err := runModel(models[i])
+		mr.elapsed = time.Since(start)
+		return mr, err
+	}, nil)
+	last := len(models)
+	if err != nil {
+		last = k + 1
+	}
+	for i, mr := range runs[:last] {
+		switch mr.Name {
+		case "central":
+			res.CentralTime = mr.elapsed
+			copy(pred, mr.pred)
+			res.CentralSharpness = append(res.CentralSharpness, mr.centralSharpness...)
+		case "gf":
+			res.StableTime = mr.elapsed
+		default:
+			if err == nil || i != k { // as the loop: not the predictor that stopped
+				res.PredictorTime += mr.elapsed
+			}
+		}
+		res.Models = append(res.Models, mr.ModelResult)
+	}
+	if err != nil {
+		return res, err
 	}
 	for t := 0; t <= n; t++ {
 		if !sampled(t) {
@@ -314,6 +368,14 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		m.MeanAfterOnset, m.MeanBeforeOnset = meanSplit(m.Distance, res.OnsetStep)
 	}
 	return res, nil
+}
+
+// modelRun is one model's result with what Run merges in model order.
+type modelRun struct {
+	ModelResult
+	elapsed          time.Duration
+	pred             []float64 // the central flow's predicted loss
+	centralSharpness []Point
 }
 
 func meanSplit(d []Point, onset int) (after, before float64) {
@@ -422,25 +484,50 @@ func runStable(p *problems.Problem, eta float64, n int, x0 []float64, rtol float
 // time K·η at every sampled t with t + K ≤ n and records the distance to
 // θ_{t+K}. Flows whose name starts with "pf" run in complex128 (their
 // state leaves ℝ^D when hλ > 1) with the Krylov back-end; the others in
-// float64.
+// float64. The predictions are independent (the flow is Reset before
+// each): they run on workers goroutines, each with a flow of its own
+// (built once per goroutine that needs one and reused), and are recorded
+// in the order of t, the same for every number of workers.
 func runPredictor(ctx context.Context, p *problems.Problem, name string, eta float64, n, k, every int, rtol float64, maxSteps int, opts *modified.Options,
-	theta [][]float64, mr *ModelResult, prog func(string, int, int)) error {
+	theta [][]float64, mr *ModelResult, prog func(string, int, int), workers int) error {
 	cplx := strings.HasPrefix(name, "pf")
 	var starts []int
 	for t := 0; t+k <= n; t += every {
 		starts = append(starts, t)
 	}
-	var fr *modified.Flow[float64]
-	var fc *modified.Flow[complex128]
+	var predict func(t int) (float64, error)
 	var err error
 	if cplx {
 		o := modified.Options{Backend: modified.BackendKrylov}
 		if opts != nil {
 			o = *opts
 		}
-		fc, err = modified.New[complex128](name, p, eta, &o)
+		predict, err = predictor(func() (*modified.Flow[complex128], error) { return modified.New[complex128](name, p, eta, &o) },
+			func(fc *modified.Flow[complex128], t int) (float64, error) {
+				target := theta[t+k]
+				y0 := linalg.ToComplex(nil, theta[t])
+				sol, e := solveFlow(fc, float64(k)*eta, y0, []float64{float64(k) * eta}, rtol, maxSteps)
+				v := math.NaN()
+				if e == nil && len(sol.Y) == 1 {
+					var s float64
+					for j, z := range sol.Y[0] {
+						d := z - complex(target[j], 0)
+						s += real(d)*real(d) + imag(d)*imag(d)
+					}
+					v = math.Sqrt(s)
+				}
+				return v, e
+			})
 	} else {
-		fr, err = modified.New[float64](name, p, eta, opts)
+		predict, err = predictor(func() (*modified.Flow[float64], error) { return modified.New[float64](name, p, eta, opts) },
+			func(fr *modified.Flow[float64], t int) (float64, error) {
+				sol, e := solveFlow(fr, float64(k)*eta, theta[t], []float64{float64(k) * eta}, rtol, maxSteps)
+				v := math.NaN()
+				if e == nil && len(sol.Y) == 1 {
+					v = dist(sol.Y[0], theta[t+k])
+				}
+				return v, e
+			})
 	}
 	if err != nil {
 		mr.Err = err
@@ -450,38 +537,15 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 		}
 		return nil
 	}
-	for i, t := range starts {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		target := theta[t+k]
-		v := math.NaN()
-		var serr error
-		if cplx {
-			if fc.Reset != nil {
-				fc.Reset()
-			}
-			y0 := linalg.ToComplex(nil, theta[t])
-			sol, e := solveFlow(fc, float64(k)*eta, y0, []float64{float64(k) * eta}, rtol, maxSteps)
-			serr = e
-			if e == nil && len(sol.Y) == 1 {
-				var s float64
-				for j, z := range sol.Y[0] {
-					d := z - complex(target[j], 0)
-					s += real(d)*real(d) + imag(d)*imag(d)
-				}
-				v = math.Sqrt(s)
-			}
-		} else {
-			if fr.Reset != nil {
-				fr.Reset()
-			}
-			sol, e := solveFlow(fr, float64(k)*eta, theta[t], []float64{float64(k) * eta}, rtol, maxSteps)
-			serr = e
-			if e == nil && len(sol.Y) == 1 {
-				v = dist(sol.Y[0], target)
-			}
-		}
+	type prediction struct {
+		v   float64
+		err error
+	}
+	_, _, err = par.Map(ctx, len(starts), workers, func(_ context.Context, i int) (prediction, error) {
+		v, e := predict(starts[i])
+		return prediction{v, e}, nil
+	}, func(i int, pr prediction) {
+		t, v, serr := starts[i], pr.v, pr.err
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			mr.Failures++
 			if mr.Err == nil {
@@ -493,8 +557,44 @@ func runPredictor(ctx context.Context, p *problems.Problem, name string, eta flo
 		}
 		mr.Distance = append(mr.Distance, Point{t, v})
 		prog(name, i+1, len(starts))
+	})
+	return err
+}
+
+// predictor returns a function that runs solve on a flow of its own: the
+// flows made by mk are kept in a free list, each used by one goroutine at
+// a time and Reset before every prediction. The first flow is made now, so
+// that an unknown name or bad options fail before any prediction.
+func predictor[T linalg.Scalar](mk func() (*modified.Flow[T], error), solve func(*modified.Flow[T], int) (float64, error)) (func(int) (float64, error), error) {
+	first, err := mk()
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var mu sync.Mutex
+	free := []*modified.Flow[T]{first}
+	return func(t int) (float64, error) {
+		mu.Lock()
+		var fl *modified.Flow[T]
+		if len(free) > 0 {
+			fl, free = free[len(free)-1], free[:len(free)-1]
+		}
+		mu.Unlock()
+		if fl == nil {
+			var err error
+			if fl, err = mk(); err != nil {
+				return math.NaN(), err
+			}
+		}
+		defer func() {
+			mu.Lock()
+			free = append(free, fl)
+			mu.Unlock()
+		}()
+		if fl.Reset != nil {
+			fl.Reset()
+		}
+		return solve(fl, t)
+	}, nil
 }
 
 // solveFlow is the one place this package calls package ode: it

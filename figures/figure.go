@@ -2,9 +2,12 @@ package figures
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"github.com/pflow-go/pflow"
+	"github.com/pflow-go/pflow/internal/par"
 	"image/color"
 	"io"
 	"os"
@@ -180,8 +183,42 @@ func Lookup(name string) (*Figure, error) {
 // silent), with the figure's notes. Unknown names are reported, wrapping
 // ErrUnknownFigure, before anything is computed; a figure that fails is
 // reported and the others are still written, and the failures are returned
-// together (errors.Join).
+// together (errors.Join). The figures are computed on GOMAXPROCS goroutines
+// (WriteAllContext with the default WriteSettings): the files and the
+// progress lines are the same, byte for byte, as one after another.
 func WriteAll(dir string, names []string, progress io.Writer) error {
+	_, err := WriteAllContext(context.Background(), dir, names, &WriteSettings{Progress: progress})
+	return err
+}
+
+// WriteSettings configures WriteAllContext; the zero value (and nil) means
+// the defaults.
+type WriteSettings struct {
+	// Workers is the number of figures computed and rendered at once
+	// (default 0: runtime.GOMAXPROCS(0); 1: one after another). The files
+	// are the same bytes for every value: each figure is computed and
+	// drawn exactly as alone (the figures share no state, gonum/plot's font
+	// cache is safe for concurrent use), and the files are written in the
+	// order of names by the calling goroutine.
+	Workers int
+	// Progress receives one line per figure, in the order of names, with
+	// the time the figure took and its notes (nil: silent).
+	Progress io.Writer
+}
+
+// WriteAllContext is WriteAll with settings, bounded by ctx: once ctx is
+// done no further figure starts (those being computed run to their end and
+// are written: a figure takes seconds, the central-flow figure about 20 s)
+// and the error returned wraps ctx.Err(), joined with the failures of the
+// figures written before. It returns the names of the figures whose three
+// files were written, in order: after a cancellation, a prefix of names
+// (less the failed ones).
+func WriteAllContext(ctx context.Context, dir string, names []string, s *WriteSettings) ([]string, error) {
+	var set WriteSettings
+	if s != nil {
+		set = *s
+	}
+	progress := set.Progress
 	if progress == nil {
 		progress = io.Discard
 	}
@@ -192,42 +229,88 @@ func WriteAll(dir string, names []string, progress io.Writer) error {
 	for i, n := range names {
 		f, err := Lookup(n)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		figs[i] = f
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("figures: %w", err)
+		return nil, fmt.Errorf("figures: %w", err)
 	}
 	var errs []error
-	for i, f := range figs {
-		start := time.Now()
-		notes, err := writeFigure(dir, f)
+	var written []string
+	_, _, err := par.Map(ctx, len(figs), set.Workers, func(_ context.Context, i int) (rendered, error) {
+		// A figure that fails is a result (reported in order), not an
+		// error that would stop the others.
+		return renderFigure(figs[i]), nil
+	}, func(i int, r rendered) {
+		f := figs[i]
+		err := r.err
+		if err == nil {
+			for k, ext := range fileExts {
+				if err = os.WriteFile(filepath.Join(dir, f.Name+"."+ext), r.files[k], 0o666); err != nil {
+					err = fmt.Errorf("figures: %s: %w", f.Name, err)
+					break
+				}
+			}
+		}
 		status := "ok"
 		if err != nil {
 			errs = append(errs, err)
 			status = "FAILED: " + err.Error()
+		} else {
+			written = append(written, f.Name)
 		}
-		fmt.Fprintf(progress, "[%d/%d] %-22s %6.2fs %s\n", i+1, len(figs), f.Name, time.Since(start).Seconds(), status)
-		for _, n := range notes {
+		fmt.Fprintf(progress, "[%d/%d] %-22s %6.2fs %s\n", i+1, len(figs), f.Name, r.elapsed.Seconds(), status)
+		for _, n := range r.notes {
 			fmt.Fprintf(progress, "      note: %s\n", n)
 		}
+	})
+	if err != nil {
+		errs = append(errs, fmt.Errorf("figures: stopped after %d of %d figures: %w", len(written), len(figs), err))
 	}
-	return errors.Join(errs...)
+	return written, errors.Join(errs...)
 }
 
-// writeFigure makes one figure, writes its three files and returns its notes.
-func writeFigure(dir string, f *Figure) ([]string, error) {
+// fileExts are the files written per figure, in order.
+var fileExts = [3]string{"png", "svg", "csv"}
+
+// rendered is one figure made and drawn into memory.
+type rendered struct {
+	files   [3][]byte // png, svg, csv
+	notes   []string
+	err     error
+	elapsed time.Duration
+}
+
+// renderFigure makes the figure and draws its three files into memory.
+func renderFigure(f *Figure) (out rendered) {
+	start := time.Now()
+	defer func() { out.elapsed = time.Since(start) }()
 	r, err := f.Make()
 	if err != nil {
-		return nil, err
+		out.err = err
+		return out
 	}
-	for _, ext := range []string{"png", "svg", "csv"} {
-		if err := writeFile(filepath.Join(dir, f.Name+"."+ext), r, ext); err != nil {
-			return r.Notes, fmt.Errorf("figures: %s: %w", f.Name, err)
+	out.notes = r.Notes
+	for k, ext := range fileExts {
+		var b bytes.Buffer
+		if err := r.write(&b, ext); err != nil {
+			out.err = fmt.Errorf("figures: %s: %w", f.Name, err)
+			return out
 		}
+		out.files[k] = b.Bytes()
 	}
-	return r.Notes, nil
+	return out
+}
+
+func (r *Result) write(w io.Writer, ext string) error {
+	switch ext {
+	case "png":
+		return r.WritePNG(w)
+	case "svg":
+		return r.WriteSVG(w)
+	}
+	return r.WriteCSV(w)
 }
 
 func writeFile(path string, r *Result, ext string) (err error) {

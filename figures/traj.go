@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/pflow-go/pflow/internal/par"
 	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/problems"
@@ -67,7 +69,10 @@ type Trajectories struct {
 
 // NewTrajectories computes GD and the given flows on p at learning rate h for
 // n steps from x0 (nil: p.X0), sampling the flows perStep times per step, and
-// compares every flow with GD by verify.Compare.
+// compares every flow with GD by verify.Compare. The flows are integrated
+// concurrently (GOMAXPROCS goroutines; the result is the same as one after
+// another); FlowSpec.Options must then be safe to share, as modified's
+// options are (read-only).
 func NewTrajectories(p *problems.Problem, h float64, n, perStep int, x0 []float64, flows []FlowSpec) (*Trajectories, error) {
 	if p == nil {
 		return nil, errors.New("figures: nil problem")
@@ -80,15 +85,21 @@ func NewTrajectories(p *problems.Problem, h float64, n, perStep int, x0 []float6
 		return nil, err
 	}
 	tr := &Trajectories{Problem: p, H: h, N: n, X0: x0, GD: gd, Diverged: div}
-	for _, fs := range flows {
+	// The flows are independent: integrated on GOMAXPROCS goroutines,
+	// collected in the order of flows (internal/par), the same result as
+	// one after another.
+	type flowRun struct {
+		c   *Curve
+		res *verify.Result
+	}
+	runs, _, err := par.Map(context.Background(), len(flows), 0, func(_ context.Context, i int) (flowRun, error) {
+		fs := flows[i]
 		c, err := flowCurve(p, fs, h, n, perStep, x0)
 		if err != nil {
-			return nil, err
+			return flowRun{}, err
 		}
-		tr.Curves = append(tr.Curves, c)
 		if fs.Fixed > 0 {
-			tr.Checks = append(tr.Checks, curveCheck(c, gd))
-			continue
+			return flowRun{c, curveCheck(c, gd)}, nil
 		}
 		// DOP853, as for the drawn curve (FlowCurve): the distances and the
 		// curve come from the same kind of integration.
@@ -96,7 +107,14 @@ func NewTrajectories(p *problems.Problem, h float64, n, perStep int, x0 []float6
 		if res != nil && len(res.Points) == 0 {
 			res = nil
 		}
-		tr.Checks = append(tr.Checks, res)
+		return flowRun{c, res}, nil
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range runs {
+		tr.Curves = append(tr.Curves, r.c)
+		tr.Checks = append(tr.Checks, r.res)
 	}
 	return tr, nil
 }

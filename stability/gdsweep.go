@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/pflow-go/pflow/internal/par"
 	"github.com/pflow-go/pflow/linalg"
 	"github.com/pflow-go/pflow/problems"
 )
@@ -46,6 +47,14 @@ type SweepSettings struct {
 	PeriodTol float64
 	// Bound: the run diverges when ‖θ‖ > Bound·(1 + ‖θ₀‖) (default 1e6).
 	Bound float64
+	// Workers is the number of learning rates run at once (default 0:
+	// runtime.GOMAXPROCS(0); 1 runs them one after another). The rates
+	// are independent runs and each is computed exactly as alone, so the
+	// result is the same, bit for bit, for every value. The problem's
+	// functions are called from Workers goroutines at once: those of
+	// package problems are safe for concurrent use; a Problem with
+	// functions of your own that are not must be swept with Workers = 1.
+	Workers int
 }
 
 func (s *SweepSettings) defaults(steps int) SweepSettings {
@@ -166,7 +175,13 @@ func LinRates(a, b float64, n int) []float64 {
 // There Analyze gives λ_max, hλ_max and its regime: the linear analysis
 // that says where 2/h crosses the sharpness. The whole run costs steps
 // gradients per rate, Tail Hessian-vector products and a few dense
-// Hessians. ctx is checked every 1024 steps. s may be nil.
+// Hessians. ctx is checked before each rate and every 1024 steps. s may
+// be nil.
+//
+// The rates run on s.Workers goroutines (default GOMAXPROCS); the outcomes
+// come in the order of rates, and when a rate fails (ctx ended, or an
+// analysis failed) the result holds the rates before it and the error is
+// that rate's, as when they run one after another.
 func Sweep(ctx context.Context, p *problems.Problem, x0, rates []float64, steps int, s *SweepSettings) (*SweepResult, error) {
 	if err := checkPoint(p, x0); err != nil {
 		return nil, err
@@ -184,13 +199,14 @@ func Sweep(ctx context.Context, p *problems.Problem, x0, rates []float64, steps 
 	}
 	set := s.defaults(steps)
 	res := &SweepResult{Problem: p.Name, X0: append([]float64(nil), x0...), Steps: steps}
-	for _, h := range rates {
-		r, err := sweepOne(ctx, p, x0, h, steps, set)
-		if err != nil {
-			return res, err
-		}
-		res.Rates = append(res.Rates, r)
+	out, k, err := par.Map(ctx, len(rates), set.Workers, func(ctx context.Context, i int) (RateOutcome, error) {
+		return sweepOne(ctx, p, x0, rates[i], steps, set)
+	}, nil)
+	if err != nil {
+		res.Rates = out[:k]
+		return res, err
 	}
+	res.Rates = out
 	return res, nil
 }
 
@@ -198,11 +214,14 @@ func sweepOne(ctx context.Context, p *problems.Problem, x0 []float64, h float64,
 	n := p.Dim
 	r := RateOutcome{H: h, Distance: math.NaN()}
 	bound := set.Bound * (1 + linalg.Norm2(x0))
-	x := append([]float64(nil), x0...)
-	g := make([]float64, n)
+	// The working vectors take at least a cache line each: with several
+	// workers, the tiny vectors of low-dimensional problems would
+	// otherwise share lines with another worker's (false sharing).
+	x, g, prev := lineVec(n), lineVec(n), lineVec(n)
+	copy(x, x0)
+	copy(prev, x)
 	tail := make([][]float64, 0, set.Tail+1)
 	first := steps - set.Tail // iterates first…steps are kept
-	prev := append([]float64(nil), x...)
 	for k := 0; ; k++ {
 		if k >= first {
 			tail = append(tail, append([]float64(nil), x...))
@@ -468,6 +487,10 @@ func escaping(tail [][]float64) bool {
 	}
 	return true
 }
+
+// lineVec returns a zero vector of length n whose allocation spans at
+// least a 64-byte cache line.
+func lineVec(n int) []float64 { return make([]float64, n, max(n, 8)) }
 
 func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 

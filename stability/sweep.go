@@ -1,10 +1,12 @@
 package stability
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 
+	"github.com/pflow-go/pflow/internal/par"
 	"github.com/pflow-go/pflow/problems"
 )
 
@@ -64,8 +66,9 @@ func SweepDAL(p *problems.Problem, h float64, x0 []float64, ps []float64, base D
 	if s != nil {
 		set = *s
 	}
-	out := make([]DALRun, 0, len(ps))
-	for _, pw := range ps {
+	out, k, err := par.Map(context.Background(), len(ps), set.Workers, func(_ context.Context, i int) (DALRun, error) {
+		pw := ps[i]
+		set := set // each run its own copy (set.DAL differs)
 		d := base
 		d.P = pw
 		set.DAL = &d
@@ -75,7 +78,7 @@ func SweepDAL(p *problems.Problem, h float64, x0 []float64, ps []float64, base D
 		case errors.Is(err, ErrDiverged):
 			r.Diverged = true
 		case err != nil:
-			return out, fmt.Errorf("stability: DAL p = %v: %w", pw, err)
+			return r, fmt.Errorf("stability: DAL p = %v: %w", pw, err)
 		}
 		r.MinLoss = math.Inf(1)
 		for _, e := range tr.Loss {
@@ -111,7 +114,10 @@ func SweepDAL(p *problems.Problem, h float64, x0 []float64, ps []float64, base D
 		if len(tr.Rates) > 0 {
 			r.MeanRate /= float64(len(tr.Rates))
 		}
-		out = append(out, r)
+		return r, nil
+	}, nil)
+	if err != nil {
+		return out[:k], err
 	}
 	return out, nil
 }

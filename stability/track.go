@@ -41,6 +41,11 @@ type TrackSettings struct {
 	// Detect configures the detection of progressive sharpening and of
 	// the edge of stability.
 	Detect DetectSettings
+	// Workers is used by SweepDAL only (Track is one run): the number of
+	// runs computed at once (default 0: runtime.GOMAXPROCS(0); 1 runs them
+	// one after another). Each run is computed exactly as alone, so the
+	// results are the same, bit for bit, for every value.
+	Workers int
 }
 
 // Sample is the state of a GD run at one analysed step.

@@ -135,6 +135,19 @@ func cliCatalogue(dir string) []cliCase {
 		{[]string{"bench", "-problem", "lorenz", "-method", "dopri5", "-rtol", "0.5", "-atol", "1e300", "-reps", "1", "-format", "json"}, 1, "printed as null", false},
 		{[]string{"bench", "-problem", "arenstorf", "-method", "dopri5", "-rtol", "1e-6", "-reps", "1"}, 0, "", false},
 		{[]string{"bench", "-problem", "arenstorf", "-method", "dopri5", "-timeout", "1ns"}, 1, "-timeout 1ns reached: 0 of 3 rows", false},
+
+		// -workers (sweep, dal, eos, figures, trajectory, verify): an
+		// integer in [0, 1024]; 0 means every core.
+		{[]string{"sweep", "-problem", "quadratic2d", "-lr", "0.1:1:3", "-steps", "10", "-workers", "-1"}, 2, "want an integer in [0, 1024]", false},
+		{[]string{"sweep", "-problem", "quadratic2d", "-lr", "0.1:1:3", "-steps", "10", "-workers", "1025"}, 2, "want an integer in [0, 1024]", false},
+		{[]string{"sweep", "-problem", "quadratic2d", "-lr", "0.1:1:3", "-steps", "10", "-workers", "2"}, 0, "", false},
+		{[]string{"sweep", "-problem", "quadratic2d", "-lr", "0.1:1:3", "-steps", "10", "-workers", "0"}, 0, "", false},
+		{traj("-flow", "pf,ngf", "-workers", "two"), 2, "want an integer in [0, 1024]", false},
+		{traj("-flow", "pf,ngf", "-workers", "3"), 0, "", false},
+		{[]string{"verify", "-run", "^pf-exact/quadratic2d", "-workers", "1.5"}, 2, "want an integer in [0, 1024]", false},
+		{[]string{"figures", "-out", out, "-only", "stability-coefficient", "-workers", "-2"}, 2, "want an integer in [0, 1024]", false},
+		{[]string{"dal", "-lr", "0.1", "-steps", "5", "-workers", ""}, 2, "want an integer in [0, 1024]", false},
+		{[]string{"eos", "-problem", "cfjax", "-lr", "0.1", "-steps", "5", "-workers", "1e3"}, 2, "want an integer in [0, 1024]", false},
 	}
 }
 

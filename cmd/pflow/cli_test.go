@@ -112,15 +112,15 @@ func TestUsage(t *testing.T) {
 	}
 	flags := map[string][]string{
 		"bench":      {"-problem", "-method", "-rtol", "-atol", "-steps", "-h0", "-format", "-reps"},
-		"trajectory": {"-problem", "-flow", "-lr", "-steps", "-x0", "-method", "-rtol", "-atol", "-maxsteps", "-format"},
-		"verify":     {"-run", "-json", "-v"},
+		"trajectory": {"-problem", "-flow", "-lr", "-steps", "-x0", "-method", "-rtol", "-atol", "-maxsteps", "-format", "-workers"},
+		"verify":     {"-run", "-json", "-v", "-workers"},
 		"stability":  {"-problem", "-lr", "-x0", "-json", "-top"},
-		"figures":    {"-out", "-only"},
+		"figures":    {"-out", "-only", "-workers"},
 		"bseries":    {"-method", "-order", "-format"},
-		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v"},
+		"sweep":      {"-problem", "-x0", "-lr", "-steps", "-json", "-v", "-workers"},
 		"serve":      {"-addr", "-timeout"},
-		"eos":        {"-problem", "-lr", "-steps", "-models", "-k", "-every", "-sample", "-eigs", "-substeps", "-maxsteps", "-pf-tol", "-data", "-timeout", "-format"},
-		"dal":        {"-problem", "-lr", "-p", "-gd-lr", "-steps", "-every", "-data", "-format"},
+		"eos":        {"-problem", "-lr", "-steps", "-models", "-k", "-every", "-sample", "-eigs", "-substeps", "-maxsteps", "-pf-tol", "-data", "-timeout", "-format", "-workers"},
+		"dal":        {"-problem", "-lr", "-p", "-gd-lr", "-steps", "-every", "-data", "-format", "-workers"},
 	}
 	if n := strings.Count(errOut, "\n"); n > 25 {
 		t.Errorf("bare pflow prints %d lines, want ≤ 25", n)

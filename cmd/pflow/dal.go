@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pflow-go/pflow/internal/par"
 	"github.com/pflow-go/pflow/problems"
 	"github.com/pflow-go/pflow/stability"
 )
@@ -16,7 +18,7 @@ import (
 func init() {
 	register("dal", command{
 		summary:  "DAL-p and plain GD on MNIST with a held-out test split: stability against test performance (JSON or CSV)",
-		synopsis: "-problem mnist:…,test=M -lr H -p list -steps N [-gd-lr list] [-every K] [-data DIR] [-format json|csv]",
+		synopsis: "-problem mnist:…,test=M -lr H -p list -steps N [-gd-lr list] [-every K] [-data DIR] [-format json|csv] [-workers N]",
 		define:   defineDAL,
 	})
 }
@@ -64,6 +66,7 @@ func defineDAL(fs *flag.FlagSet) func(c *cli) int {
 	every := intFlag(fs, "every", "analyse λ₀ every `K` steps", 10, 1, 1<<24)
 	data := fs.String("data", "", "directory `DIR` with the four MNIST IDX .gz files (default: the module cache)")
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
+	workers := workersFlag(fs, "runs (powers and GD rates)")
 	plot := fs.String("plot", "", "also draw the runs (training loss and λ₀·h against the step, test metrics in the legend) to `FILE`.png or .svg")
 	return func(c *cli) int {
 		if *plot != "" {
@@ -135,24 +138,36 @@ func defineDAL(fs *flag.FlagSet) func(c *cli) int {
 				TestLoss:      jsonNum(m.Test.Real.Func(th)), TestAccuracy: jsonNum(m.TestAccuracy(th)),
 				MaxLambdaH: jsonNum(r.MaxSharpnessRate), MeanLambdaH: jsonNum(mean), MeanRate: jsonNum(r.MeanRate), Diverged: r.Diverged})
 		}
-		set := &stability.TrackSettings{Steps: *steps, Every: *every}
-		runs, err := stability.SweepDAL(train, *lr, m.Train.Start(), ps, stability.DAL{}, set)
+		// The runs (one per power at -lr, one per extra GD rate) are
+		// independent: -workers of them at once, rows in this order.
+		type dalJob struct {
+			p, rate float64
+			method  string
+		}
+		var jobs []dalJob
+		for _, pw := range ps {
+			method := "dal"
+			if pw == 0 {
+				method = "gd"
+			}
+			jobs = append(jobs, dalJob{pw, *lr, method})
+		}
+		for _, h := range gds {
+			jobs = append(jobs, dalJob{0, h, "gd"})
+		}
+		set := &stability.TrackSettings{Steps: *steps, Every: *every, Workers: 1}
+		runs, _, err := par.Map(context.Background(), len(jobs), *workers, func(_ context.Context, i int) (stability.DALRun, error) {
+			r, err := stability.SweepDAL(train, jobs[i].rate, m.Train.Start(), []float64{jobs[i].p}, stability.DAL{}, set)
+			if err != nil {
+				return stability.DALRun{}, err
+			}
+			return r[0], nil
+		}, nil)
 		if err != nil {
 			return c.exitFor(err, stability.ErrInvalidInput)
 		}
-		for _, r := range runs {
-			name := "dal"
-			if r.P == 0 {
-				name = "gd"
-			}
-			row(name, r, *lr)
-		}
-		for _, h := range gds {
-			runs, err := stability.SweepDAL(train, h, m.Train.Start(), []float64{0}, stability.DAL{}, set)
-			if err != nil {
-				return c.exitFor(err, stability.ErrInvalidInput)
-			}
-			row("gd", runs[0], h)
+		for i, r := range runs {
+			row(jobs[i].method, r, jobs[i].rate)
 		}
 		if *plot != "" {
 			res, err := figures.DALFigure(fmt.Sprintf("DAL-p and GD on %s, %d steps", m.Train.Name, *steps), series)

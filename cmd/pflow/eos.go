@@ -15,7 +15,7 @@ import (
 func init() {
 	register("eos", command{
 		summary:  "GD at the edge of stability against the central flow, the stable flow and k-step predictors (JSON or CSV)",
-		synopsis: "-problem P -lr H -steps N [-models m,…] [-k K] [-every M] [-sample S] [-eigs E] [-substeps Q] [-maxsteps B] [-pf-tol T] [-data DIR] [-timeout D] [-format json|csv]",
+		synopsis: "-problem P -lr H -steps N [-models m,…] [-k K] [-every M] [-sample S] [-eigs E] [-substeps Q] [-maxsteps B] [-pf-tol T] [-data DIR] [-timeout D] [-format json|csv] [-workers N]",
 		define:   defineEOS,
 	})
 }
@@ -70,6 +70,7 @@ func defineEOS(fs *flag.FlagSet) func(c *cli) int {
 	data := fs.String("data", "", "directory `DIR` with the four MNIST IDX .gz files (default: the GoMNIST module in the Go module cache)")
 	timeout := fs.Duration("timeout", 0, "stop after `D` (e.g. 10m) and print what was computed (default: no limit)")
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
+	workers := workersFlag(fs, "models")
 	return func(c *cli) int {
 		if *problem == "" {
 			return c.fail("-problem is required (known: %s)", strings.Join(problems.Names(), ", "))
@@ -115,6 +116,7 @@ func defineEOS(fs *flag.FlagSet) func(c *cli) int {
 			FlowOptions: fo,
 			Problem:     p, LR: *lr, Steps: *steps, Models: ms, K: *k, Every: *every, Sample: *sample, MaxSteps: *maxSteps,
 			Central: eos.CentralSettings{Eigs: *eigs, Substeps: *substeps},
+			Workers: *workers,
 			Progress: func(stage string, done, total int) {
 				pr.tick("%s: %d of %d on %s", stage, done, total, p.Name)
 			},

@@ -11,7 +11,7 @@ import (
 func init() {
 	register("figures", command{
 		summary:  "draw the figure gallery (PNG, SVG and CSV per figure) into a directory",
-		synopsis: "[-out DIR] [-only NAME[,NAME…]] [-timeout D]",
+		synopsis: "[-out DIR] [-only NAME[,NAME…]] [-timeout D] [-workers N]",
 		define:   defineFigures,
 	})
 }
@@ -26,6 +26,7 @@ const defaultFiguresDir = "pflow-figures"
 func defineFigures(fs *flag.FlagSet) func(c *cli) int {
 	out := fs.String("out", defaultFiguresDir, "directory `DIR` to write NAME.png, NAME.svg and NAME.csv into (created if needed)")
 	timeout := timeoutFlag(fs)
+	workers := workersFlag(fs, "figures")
 	only := fs.String("only", "", "comma-separated figure names (default: all): "+strings.Join(figures.Names(), ", "))
 	return func(c *cli) int {
 		if *out == "" {
@@ -40,31 +41,18 @@ func defineFigures(fs *flag.FlagSet) func(c *cli) int {
 				return c.fail("%v", err)
 			}
 		}
-		if *timeout == 0 {
-			if err := figures.WriteAll(*out, names, c.stderr); err != nil {
-				return c.exitFor(err, figures.ErrUnknownFigure)
-			}
-			return 0
-		}
-		// With -timeout the figures are drawn one at a time and the
-		// deadline is checked between them (each takes at most a few
-		// seconds).
-		if len(names) == 0 {
-			names = figures.Names()
-		}
 		ctx, cancel := c.timeoutContext(*timeout)
 		defer cancel()
-		var errs []error
-		for i, n := range names {
-			if ctx.Err() != nil {
-				c.warn("-timeout %v reached: %d of %d figures written (%s)", *timeout, i, len(names), strings.Join(names[:i], ", "))
-				return 1
-			}
-			if err := figures.WriteAll(*out, []string{n}, c.stderr); err != nil {
-				errs = append(errs, err)
-			}
+		total := len(names)
+		if total == 0 {
+			total = len(figures.Names())
 		}
-		if err := errors.Join(errs...); err != nil {
+		written, err := figures.WriteAllContext(ctx, *out, names, &figures.WriteSettings{Workers: *workers, Progress: c.stderr})
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			c.warn("-timeout %v reached: %d of %d figures written (%s)", *timeout, len(written), total, strings.Join(written, ", "))
+			return 1
+		}
+		if err != nil {
 			return c.exitFor(err, figures.ErrUnknownFigure)
 		}
 		return 0

@@ -162,6 +162,17 @@ func intFlag(fs *flag.FlagSet, name, usage string, def, lo, hi int) *int {
 	return p
 }
 
+// maxWorkers bounds -workers.
+const maxWorkers = 1024
+
+// workersFlag defines -workers N, the number of independent runs (rates,
+// powers, flows, models, figures) a subcommand computes at once: 0, the
+// default, means runtime.GOMAXPROCS(0) (every core), 1 one after another.
+// The output does not depend on it (internal/par keeps input order).
+func workersFlag(fs *flag.FlagSet, what string) *int {
+	return intFlag(fs, "workers", "compute up to `N` "+what+" at once (0: all cores, GOMAXPROCS; 1: one after another; the output is the same for every N)", 0, 0, maxWorkers)
+}
+
 // vectorFlag defines an optional "a,b,…" flag of finite numbers; the
 // returned slice stays nil when the flag is not given.
 func vectorFlag(fs *flag.FlagSet, name, usage string) *[]float64 {

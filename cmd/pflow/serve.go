@@ -125,10 +125,12 @@ func newServer(cfg serveConfig) *server {
 	}
 	s.mux.Handle("/", http.FileServer(http.FS(web)))
 	// Flags left out: -plot writes a file on the server; -json and -v
-	// choose other outputs than the JSON document.
-	s.mux.HandleFunc("/api/trajectory", s.command("trajectory", []string{"plot"}, nil))
+	// choose other outputs than the JSON document; -workers is the
+	// server's business (the default, GOMAXPROCS: the body does not depend
+	// on it).
+	s.mux.HandleFunc("/api/trajectory", s.command("trajectory", []string{"plot", "workers"}, nil))
 	s.mux.HandleFunc("/api/stability", s.command("stability", []string{"json"}, []string{"-json"}))
-	s.mux.HandleFunc("/api/sweep", s.command("sweep", []string{"json", "v"}, []string{"-json"}))
+	s.mux.HandleFunc("/api/sweep", s.command("sweep", []string{"json", "v", "workers"}, []string{"-json"}))
 	s.mux.HandleFunc("/api/problems", s.problems)
 	s.mux.HandleFunc("/api/problem", s.problem)
 	s.mux.HandleFunc("/api/landscape", s.landscape)

@@ -125,6 +125,8 @@ func TestServeBadInput(t *testing.T) {
 		{traj + "&plot=/tmp/x.png", 400, "plot", "unknown parameter"},
 		{"/api/sweep?problem=quadratic2d&lr=0.1:1:5000&steps=10", 400, "lr", "at most 1000"},
 		{"/api/sweep?problem=quadratic2d&lr=0.1:1:3&steps=10&v=true", 400, "v", "unknown parameter"},
+		{"/api/sweep?problem=quadratic2d&lr=0.1:1:3&steps=10&workers=2", 400, "workers", "unknown parameter"},
+		{traj + "&workers=2", 400, "workers", "unknown parameter"},
 		{"/api/sweep?problem=quadratic:d=20&lr=0.1:1:1000&steps=10000", 400, "steps", "exceed"},
 		{"/api/trajectory?problem=expr:(x^2-1&flow=pf&lr=0.5&steps=3&x0=1", 400, "problem", "column"},
 		{"/api/trajectory?problem=expr:x^2%2By^2&flow=pf&lr=0.5&steps=3", 400, "x0", "x0"},

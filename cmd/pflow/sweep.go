@@ -15,7 +15,7 @@ import (
 func init() {
 	register("sweep", command{
 		summary:  "what GD does at each learning rate: converge, oscillate-converge, periodic, chaotic, diverge",
-		synopsis: "-problem P [-x0 a,b,…] -lr a:b:n -steps N [-json] [-v]",
+		synopsis: "-problem P [-x0 a,b,…] -lr a:b:n -steps N [-json] [-v] [-workers N]",
 		define:   defineSweep,
 	})
 }
@@ -100,6 +100,7 @@ func defineSweep(fs *flag.FlagSet) func(c *cli) int {
 	steps := intFlag(fs, "steps", "GD steps per rate `N`", 1000, 1, maxSweepSteps)
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	verbose := fs.Bool("v", false, "print the evidence and the stationary point for each rate")
+	workers := workersFlag(fs, "learning rates")
 	return func(c *cli) int {
 		if *problem == "" {
 			return c.fail("-problem is required (a catalogue name or expr:…; known: %s)", strings.Join(problems.Names(), ", "))
@@ -117,7 +118,8 @@ func defineSweep(fs *flag.FlagSet) func(c *cli) int {
 		if work := float64(*steps) * float64(len(rates)) * float64(p.Dim); work > 1e10 {
 			return c.fail("steps × rates × dimension = %.3g exceeds 1e10: sweep fewer rates or steps", work)
 		}
-		res, err := stability.Sweep(c.runCtx(), watchProblem(p, newProgress(c.stderr, "pflow sweep: ")), x, rates, *steps, nil)
+		res, err := stability.Sweep(c.runCtx(), watchProblem(p, newProgress(c.stderr, "pflow sweep: ")), x, rates, *steps,
+			&stability.SweepSettings{Workers: *workers})
 		if err != nil {
 			return c.exitFor(err, stability.ErrInvalidInput)
 		}

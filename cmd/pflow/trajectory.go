@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/pflow-go/pflow/figures"
+	"github.com/pflow-go/pflow/internal/par"
 	"github.com/pflow-go/pflow/modified"
 	"github.com/pflow-go/pflow/ode"
 	"github.com/pflow-go/pflow/problems"
@@ -22,7 +24,7 @@ import (
 func init() {
 	register("trajectory", command{
 		summary:  "a flow of GD next to the GD iterates, with the distance at every step (JSON or CSV)",
-		synopsis: "-problem P -flow F[,F…] -lr H -steps N [-x0 a,b,…] [-method M|auto] [-dt S] [-rtol R -atol A] [-maxsteps K] [-timeout D] [-format json|csv] [-plot FILE]",
+		synopsis: "-problem P -flow F[,F…] -lr H -steps N [-x0 a,b,…] [-method M|auto] [-dt S] [-rtol R -atol A] [-maxsteps K] [-timeout D] [-format json|csv] [-plot FILE] [-workers N]",
 		define:   defineTrajectory,
 	})
 }
@@ -75,6 +77,7 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 	format := choiceFlag(fs, "format", "output format", "json", "json", "csv")
 	plot := fs.String("plot", "", "also draw the figure (contours for 2-D problems, GD iterates, the flows, imaginary parts, distances) to `FILE`.png or .svg")
 	timeout := timeoutFlag(fs)
+	workers := workersFlag(fs, "flows")
 	return func(c *cli) int {
 		if *problem == "" {
 			return c.fail("-problem is required")
@@ -130,9 +133,12 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 		pr := newProgress(c.stderr, "pflow trajectory: ")
 		ctx, cancel := c.timeoutContext(*timeout)
 		defer cancel()
-		var runs []trajRun
-		status := 0
-		for _, fl := range flows {
+		// The flows are independent runs: -workers of them at once, in the
+		// order of -flow. Each job uses ctx itself (not par's), so that a
+		// flow started after a -timeout reports its partial result as in
+		// a loop; the jobs fail only when the inputs are rejected.
+		runs, _, err := par.Map(context.Background(), len(flows), *workers, func(_ context.Context, i int) (trajRun, error) {
+			fl := flows[i]
 			fm := m
 			if fm == nil { // -method auto
 				fm = verify.AutoMethod(p, fl)
@@ -146,13 +152,17 @@ func defineTrajectory(fs *flag.FlagSet) func(c *cli) int {
 			res, err := verify.CompareContext(ctx, watchProblem(p, pr), fl, *lr, *steps, x, set)
 			if res == nil {
 				// Nothing was computed: the inputs were rejected.
-				return c.exitFor(err, verify.ErrInvalidInput, modified.ErrUnknownFlow, problems.ErrBadParameter)
+				return trajRun{}, err
 			}
 			if err != nil && timedOut(ctx, err) {
 				err = fmt.Errorf("%w (-timeout %v reached)", err, *timeout)
 			}
-			runs = append(runs, trajRun{flow: fl, res: res, err: err})
+			return trajRun{flow: fl, res: res, err: err}, nil
+		}, nil)
+		if err != nil {
+			return c.exitFor(err, verify.ErrInvalidInput, modified.ErrUnknownFlow, problems.ErrBadParameter)
 		}
+		status := 0
 		var werr error
 		switch {
 		case *format == "csv":

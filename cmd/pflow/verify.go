@@ -15,7 +15,7 @@ import (
 func init() {
 	register("verify", command{
 		summary:  "run the verification suite: every flow against exact GD iterates (table or JSON; exit 1 on failure)",
-		synopsis: "[-run REGEX] [-json] [-v] [-timeout D]",
+		synopsis: "[-run REGEX] [-json] [-v] [-timeout D] [-workers N]",
 		define:   defineVerify,
 	})
 }
@@ -49,6 +49,7 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table (with each case's detail)")
 	verbose := fs.Bool("v", false, "print each case's detail under its row")
 	timeout := timeoutFlag(fs)
+	workers := workersFlag(fs, "cases")
 	return func(c *cli) int {
 		re, err := regexp.Compile(*runRe)
 		if err != nil {
@@ -65,7 +66,7 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 		}
 		ctx, cancel := c.timeoutContext(*timeout)
 		defer cancel()
-		code := runVerify(ctx, c, cases, *asJSON, *verbose)
+		code := runVerify(ctx, c, cases, *workers, *asJSON, *verbose)
 		if ctx.Err() != nil {
 			c.warn("-timeout %v reached: the cases cut short or not run are reported as failed, with value NaN (null in JSON)", *timeout)
 			return 1
@@ -74,12 +75,14 @@ func defineVerify(fs *flag.FlagSet) func(c *cli) int {
 	}
 }
 
-func runVerify(ctx context.Context, c *cli, cases []verify.Case, asJSON, verbose bool) int {
+func runVerify(ctx context.Context, c *cli, cases []verify.Case, workers int, asJSON, verbose bool) int {
 	stdout, stderr := c.stdout, c.stderr
 	start := time.Now()
 	done := 0
-	workers := runtime.GOMAXPROCS(0)
-	c.warn("%d cases on %d workers", len(cases), workers)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	c.warn("%d cases on %d workers", len(cases), min(workers, len(cases)))
 	outs := verify.RunContext(ctx, cases, workers, func(_ int, o verify.Outcome) {
 		done++
 		status := "ok"
