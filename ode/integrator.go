@@ -21,8 +21,6 @@ type Integrator[T linalg.Scalar] struct {
 	r    resolved
 	ctrl Controller
 	cs   *ControlState
-	pi   PI   // ctrl when it is a PI controller (isPI): called directly
-	isPI bool // (the type assertion per step copied the struct out)
 	n    int
 	cplx bool
 
@@ -144,7 +142,6 @@ func newIntegrator[T linalg.Scalar](run *Run[T], m *Tableau) (*Integrator[T], er
 	if !r.fixed {
 		it.ctrl = run.Controller(r.pi, q)
 		it.cs = run.ControlState()
-		it.pi, it.isPI = it.ctrl.(PI)
 	}
 	var z T
 	_, it.cplx = any(z).(complex128)
@@ -493,8 +490,8 @@ func (it *Integrator[T]) Step() bool {
 		e := StepError{Err2: err2}
 		if err2 <= 1 {
 			var hnew float64
-			if it.isPI {
-				hnew = it.pi.Accept(it.cs, h, e) // devirtualized: the common case
+			if pi, ok := it.ctrl.(PI); ok {
+				hnew = pi.Accept(it.cs, h, e) // devirtualized: the common case
 			} else {
 				hnew = it.ctrl.Accept(it.cs, h, e)
 			}
