@@ -17,7 +17,7 @@ import (
 // §3.1).
 func TestMulVec(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for _, sz := range [][2]int{{1, 1}, {3, 5}, {17, 4}, {64, 64}, {0, 3}, {3, 0}} {
+	for _, sz := range [][2]int{{1, 1}, {3, 5}, {17, 4}, {64, 64}, {0, 3}, {3, 0}, {380, 370}} { // 380×370: ZGEMV route
 		m, n := sz[0], sz[1]
 		a := make([]float64, m*n)
 		ac := make([]complex128, m*n)
@@ -78,10 +78,14 @@ func TestMulVecNoAlloc(t *testing.T) {
 	x, y := make([]float64, n), make([]float64, n)
 	xc, yc := make([]complex128, n), make([]complex128, n)
 	cv := NewCMatVec(ac, n, n)
+	big := 400
+	cb := NewCMatVec(make([]complex128, big*big), big, big) // ZGEMV route
+	xb, yb := make([]complex128, big), make([]complex128, big)
 	if al := testing.AllocsPerRun(10, func() {
 		MulVec(y, a, n, n, x)
 		MulVec(yc, a, n, n, xc)
 		cv.MulVecTo(yc, xc)
+		cb.MulVecTo(yb, xb)
 	}); al != 0 {
 		t.Errorf("%v allocations per run", al)
 	}
@@ -94,7 +98,7 @@ func TestMulVecNoAlloc(t *testing.T) {
 //
 //	go test ./linalg -run XXX -bench MulVec -benchmem
 func BenchmarkMulVec(b *testing.B) {
-	for _, d := range []int{100, 1000} {
+	for _, d := range []int{100, 300, 1000} {
 		rng := rand.New(rand.NewPCG(9, 10))
 		a := make([]float64, d*d)
 		ac := make([]complex128, d*d)
