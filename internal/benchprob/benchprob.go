@@ -494,8 +494,8 @@ func (s *SPD) PrincipalRates(h float64) []complex128 {
 }
 
 // NewPrincipal returns the principal_d<d> row: θ′ = Lθ with
-// L = Q diag(μ) Q stored as a dense complex d×d matrix and applied through
-// real DGEMVs (linalg.CMatVec), the workload of the peers (a complex
+// L = Q diag(μ) Q stored as a dense complex d×d matrix and applied by
+// linalg.CMatVec (ZGEMV above 2 MiB), the workload of the peers (a complex
 // matrix-vector product); θ0 = (1, …, 1), t ∈ [0, 55h], h = 1.8/λ_max;
 // error ‖θ(55h) − (I − hA)^55 θ0‖∞ (complex modulus). The problem holds a
 // workspace: F is not safe for concurrent use.
