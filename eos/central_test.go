@@ -108,19 +108,7 @@ func TestCentralToy(t *testing.T) {
 // against the moving average of those losses, zero flow distances at
 // step 0, and sample counts.
 func TestRunSmallNetwork(t *testing.T) {
-	rnd := rand.New(rand.NewPCG(8, 8))
-	x := make([]float64, 40*3)
-	y := make([]float64, 40)
-	for i := range x {
-		x[i] = rnd.NormFloat64()
-	}
-	for i := range y {
-		y[i] = rnd.NormFloat64()
-	}
-	p, err := problems.NewNetwork(problems.NetworkSpec{Layers: []int{3, 6, 1}, Activation: problems.Swish, X: x, Y: y, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := smallNetwork(t)
 	const steps, eta = 24, 0.3
 	res, err := Run(context.Background(), Config{Problem: p, LR: eta, Steps: steps, Models: []string{"gf", "central", "igr"},
 		Sample: 4, Every: 6, K: 2, AvgHalfWidth: 3, Central: CentralSettings{Eigs: 2}})

@@ -273,7 +273,7 @@ func LanczosEig(a SymOperator, n, k int, which Which, s *KrylovSettings) (Lanczo
 //
 // # Stopping rule
 //
-// All three methods compute the small-matrix function c_m = f(T_m)e₁ at
+// All four methods compute the small-matrix function c_m = f(T_m)e₁ at
 // checkpoints m₁ < m₂ < … and estimate the error of the approximation
 // they would return from the differences of successive checkpoint
 // iterates, d_k = ‖Q(c_{m_k} − c_{m_{k−1}})‖ (equal to ‖c_{m_k} −
@@ -291,9 +291,11 @@ func LanczosEig(a SymOperator, n, k int, which Which, s *KrylovSettings) (Lanczo
 //
 // For a symmetric A the checkpoints are every second step up to m = 40,
 // then 5% apart (f(T_m)e₁ costs O(m²) there); for Arnoldi and the complex
-// symmetric Lanczos process, whose f(T_m)e₁ is dense O(m³), every fourth
-// step up to m = 40, then 10% apart. f is called once per Ritz value at
-// every checkpoint, the last time for the returned approximation.
+// symmetric Lanczos process, whose f(T_m)e₁ is dense O(m³), and for the
+// rational method, whose projected matrix is dense (c_m = f(σI + H_m)e₁),
+// every fourth step up to m = 40, then 10% apart. f is called once per
+// Ritz value at every checkpoint, the last time for the returned
+// approximation.
 type Krylov struct {
 	n int
 	// Real Lanczos: the basis vectors are the rows of the row-major
@@ -381,6 +383,44 @@ func growRow(rows *[]float64, j, n, maxm int) []float64 {
 // BLAS matrix.
 func (k *Krylov) realBasis(m int) blas64.General {
 	return blas64.General{Rows: m, Cols: k.n, Stride: k.n, Data: k.qr[:m*k.n]}
+}
+
+// reorth orthogonalizes w, of norm wn, against the first m real basis
+// vectors by classical Gram–Schmidt as two matrix-vector products,
+// h = Q_m w and w ← w − Q_mᵀh (row-major Q_m), repeated once when the
+// first pass removed more than 1 − 1/√2 of the norm ("twice is enough";
+// the criterion of Daniel, Gragg, Kaufman, Stewart, Math. Comp. 30, 1976),
+// and returns the new norm. It uses hr[:m] for h.
+func (k *Krylov) reorth(w []float64, m int, wn float64) float64 {
+	qm, h := k.realBasis(m), vec(k.hr[:m])
+	for pass := 0; pass < 2; pass++ {
+		blas64.Gemv(blas.NoTrans, 1, qm, vec(w), 0, h)
+		blas64.Gemv(blas.Trans, -1, qm, h, 1, vec(w))
+		prev := wn
+		wn = floats.Norm(w, 2)
+		if wn > prev/math.Sqrt2 {
+			break
+		}
+	}
+	return wn
+}
+
+// assemble sets dst = nrm·Q_mᵀ c_m for the real basis (the rows of qr)
+// and c_m = k.c[:m], real and imaginary parts by DGEMV.
+func (k *Krylov) assemble(dst []complex128, m int, nrm float64) {
+	n := k.n
+	k.cr = growF(k.cr, 2*m+2*n)
+	cre, cim := k.cr[:m], k.cr[m:2*m]
+	xre, xim := k.cr[2*m:2*m+n], k.cr[2*m+n:2*m+2*n]
+	for j, z := range k.c[:m] {
+		cre[j], cim[j] = real(z), imag(z)
+	}
+	qm := k.realBasis(m)
+	blas64.Gemv(blas.Trans, nrm, qm, vec(cre), 0, vec(xre))
+	blas64.Gemv(blas.Trans, nrm, qm, vec(cim), 0, vec(xim))
+	for i := range dst {
+		dst[i] = complex(xre[i], xim[i])
+	}
 }
 
 func vec(x []float64) blas64.Vector { return blas64.Vector{N: len(x), Inc: 1, Data: x} }
@@ -562,20 +602,7 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 		if m > 1 {
 			floats.AddScaled(w, -k.beta[m-2], k.qr[(m-2)*n:(m-1)*n])
 		}
-		bt := floats.Norm(w, 2)
-		// Classical Gram–Schmidt as two matrix-vector products,
-		// h = Q_m w and w ← w − Q_mᵀh (row-major Q_m), repeated at most
-		// once ("twice is enough").
-		qm, h := k.realBasis(m), vec(k.hr[:m])
-		for pass := 0; pass < 2; pass++ {
-			blas64.Gemv(blas.NoTrans, 1, qm, vec(w), 0, h)
-			blas64.Gemv(blas.Trans, -1, qm, h, 1, vec(w))
-			prev := bt
-			bt = floats.Norm(w, 2)
-			if bt > prev/math.Sqrt2 {
-				break
-			}
-		}
+		bt := k.reorth(w, m, floats.Norm(w, 2))
 		if math.IsNaN(bt) || math.IsInf(bt, 0) {
 			return st, fmt.Errorf("linalg: LanczosFunc: operator produced non-finite values: %w", ErrNotFinite)
 		}
@@ -606,19 +633,7 @@ func (k *Krylov) LanczosFuncTo(dst []complex128, a SymOperator, v []float64, f f
 		st.Iterations = m
 		st.ErrEst = cm.check(m, invariant, Norm2(k.c), func() float64 { return diffNorm(k.c, k.prev) })
 		if st.ErrEst <= set.Tol || last {
-			// dst = ‖v‖ Q_mᵀ c_m, real and imaginary parts by Dgemv.
-			k.cr = growF(k.cr, 2*m+2*n)
-			cre, cim := k.cr[:m], k.cr[m:2*m]
-			xre, xim := k.cr[2*m:2*m+n], k.cr[2*m+n:2*m+2*n]
-			for j, z := range k.c {
-				cre[j], cim[j] = real(z), imag(z)
-			}
-			qm := k.realBasis(m)
-			blas64.Gemv(blas.Trans, nrm, qm, vec(cre), 0, vec(xre))
-			blas64.Gemv(blas.Trans, nrm, qm, vec(cim), 0, vec(xim))
-			for i := range dst {
-				dst[i] = complex(xre[i], xim[i])
-			}
+			k.assemble(dst, m, nrm)
 			if st.ErrEst <= set.Tol {
 				return st, nil
 			}

@@ -30,9 +30,9 @@ func RationalFunc(dst []complex128, a, solve SymOperator, sigma float64, v []flo
 //	f(A)v ≈ ‖v‖ Q_m f(σI + H_m) e₁,   H_m = Q_mᵀ C Q_m,
 //
 // the Rayleigh–Ritz approximation, exact when f is a Laurent polynomial in
-// λ − σ of low enough degrees. f(σI + H_m)e₁ is computed from the
-// eigendecomposition of H_m (O(m³)) at the checkpoints of nextCheckDense
-// and the stopping rule is LanczosFuncTo's (see Krylov). Every basis
+// λ − σ of low enough degrees. f(σI + H_m)e₁ is computed by reducing H_m
+// to tridiagonal form (O(m³)) at the checkpoints of nextCheckDense, and
+// the stopping rule is LanczosFuncTo's (see Krylov). Every basis
 // vector q_j costs a product for its image C q_j, which gives a column of
 // H_m and the next C direction, and every other one a solve for the next B
 // direction. (The images after a B step also follow from C B q = q without
@@ -121,18 +121,7 @@ func (k *Krylov) RationalFuncTo(dst []complex128, a, solve SymOperator, sigma fl
 			if math.IsNaN(wn) || math.IsInf(wn, 0) {
 				return st, bad()
 			}
-			t := k.hr[:m]
-			qm := k.realBasis(m)
-			bt := wn
-			for pass := 0; pass < 2; pass++ {
-				blas64.Gemv(blas.NoTrans, 1, qm, vec(w), 0, vec(t))
-				blas64.Gemv(blas.Trans, -1, qm, vec(t), 1, vec(w))
-				prev := bt
-				bt = floats.Norm(w, 2)
-				if bt > prev/math.Sqrt2 {
-					break
-				}
-			}
+			bt := k.reorth(w, m, wn)
 			// A new direction below rounding level: the space is invariant
 			// under B (or C), hence under both, and the result exact.
 			invariant = bt <= 1e-13*wn
@@ -184,9 +173,8 @@ func (k *Krylov) cqVec(j, maxm int) []float64 {
 // projFunc sets c = f(σI + H_m)e₁ for the projected m×m matrix H_m (stored
 // with stride ld in hp): H_m = Q T Qᵀ by Householder tridiagonalization
 // (LAPACK's DSYTD2, 4m³/3 flops; Q e₁ = e₁), f(σI + T)e₁ by tridiagFunc
-// in O(m²), and c = Q f(σI + T)e₁ by the reflectors (4× cheaper than
-// a full eigendecomposition, which the checkpoints would otherwise
-// spend most of their time in).
+// in O(m²), and c = Q f(σI + T)e₁ by the reflectors, without forming
+// eigenvectors.
 func (k *Krylov) projFunc(c []complex128, m, ld int, sigma float64, f func(float64) complex128) error {
 	k.hs = growF(k.hs, m*m+4*m)
 	h := k.hs[:m*m]
@@ -226,22 +214,4 @@ func (k *Krylov) projFunc(c []complex128, m, ld int, sigma float64, f func(float
 		}
 	}
 	return nil
-}
-
-// assemble sets dst = nrm·Q_mᵀ c for the real basis (rows of qr), real and
-// imaginary parts by DGEMV.
-func (k *Krylov) assemble(dst []complex128, m int, nrm float64) {
-	n := k.n
-	k.cr = growF(k.cr, 2*m+2*n)
-	cre, cim := k.cr[:m], k.cr[m:2*m]
-	xre, xim := k.cr[2*m:2*m+n], k.cr[2*m+n:2*m+2*n]
-	for j, z := range k.c[:m] {
-		cre[j], cim[j] = real(z), imag(z)
-	}
-	qm := k.realBasis(m)
-	blas64.Gemv(blas.Trans, nrm, qm, vec(cre), 0, vec(xre))
-	blas64.Gemv(blas.Trans, nrm, qm, vec(cim), 0, vec(xim))
-	for i := range dst {
-		dst[i] = complex(xre[i], xim[i])
-	}
 }

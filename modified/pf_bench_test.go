@@ -14,6 +14,17 @@ import (
 	"github.com/pflow-go/pflow/problems"
 )
 
+// nearPoints returns a real point x0 + sr·N(0, 1) and a complex one that
+// adds si·N(0, 1) imaginary parts to it, both as complex vectors.
+func nearPoints(x0 []float64, rnd *rand.Rand, sr, si float64) (yr, yc []complex128) {
+	yr, yc = make([]complex128, len(x0)), make([]complex128, len(x0))
+	for i := range yr {
+		yr[i] = complex(x0[i]+sr*rnd.NormFloat64(), 0)
+		yc[i] = yr[i] + complex(0, si*rnd.NormFloat64())
+	}
+	return yr, yc
+}
+
 // BenchmarkPFEval measures one evaluation of φ(hH)g at a complex point of
 // a tanh MLP (d = 38, complex symmetric Hessian, hλ_max ≈ 1.5) and at a
 // real point, for the dense and Krylov back-ends.
@@ -22,13 +33,7 @@ func BenchmarkPFEval(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	rnd := rand.New(rand.NewPCG(5, 6))
-	yr := make([]complex128, p.Dim)
-	yc := make([]complex128, p.Dim)
-	for i := range yr {
-		yr[i] = complex(p.X0[i]+0.5*rnd.NormFloat64(), 0)
-		yc[i] = yr[i] + complex(0, 0.05*rnd.NormFloat64())
-	}
+	yr, yc := nearPoints(p.X0, rand.New(rand.NewPCG(5, 6)), 0.5, 0.05)
 	for _, be := range []struct {
 		name string
 		b    Backend
@@ -389,13 +394,7 @@ func BenchmarkPFCrossover(b *testing.B) {
 		p, vals := logregSpectrum(b, dim)
 		n := p.Dim
 		h := 1.5 / math.Max(math.Abs(vals[0]), math.Abs(vals[n-1]))
-		rnd := rand.New(rand.NewPCG(7, 8))
-		yr := make([]complex128, n)
-		yc := make([]complex128, n)
-		for i := range yr {
-			yr[i] = complex(p.X0[i]+0.1*rnd.NormFloat64(), 0)
-			yc[i] = yr[i] + complex(0, 0.01*rnd.NormFloat64())
-		}
+		yr, yc := nearPoints(p.X0, rand.New(rand.NewPCG(7, 8)), 0.1, 0.01)
 		for _, be := range []struct {
 			name string
 			b    Backend
