@@ -152,9 +152,9 @@ func TestCompareStalls(t *testing.T) {
 	if len(r.Points) < 2 || len(r.Points) > 20 {
 		t.Errorf("%d points", len(r.Points))
 	}
-	// 2.4 s on one core when measured; 60 s leaves room for a loaded
-	// machine and still fails on the old 146 s.
-	if d := time.Since(start); d > 60*time.Second {
-		t.Errorf("took %v", d)
-	}
+	// ErrStalled itself is the bound on work: it is raised after
+	// stallWindow consecutive short steps, where the old code went on to
+	// ode.ErrMaxSteps (146 s). The time is logged, not asserted: tests
+	// here never assert on time.
+	t.Logf("stopped after %v with %d points", time.Since(start), len(r.Points))
 }

@@ -172,17 +172,16 @@ func TestServeTimeout(t *testing.T) {
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "longer than the server's limit") {
 		t.Fatalf("status %d: %s; want 503 with the time limit", code, body)
 	}
-	// 5 s: the limit plus one checkpoint interval, with room for a loaded
-	// machine.
-	if took > 5*time.Second {
-		t.Errorf("answered after %v, want soon after the 300 ms limit", took)
-	}
+	// The 503 is the proof that the run was stopped: uninterrupted it
+	// answers 200. The time is logged, not asserted (tests never assert
+	// on time; a hang would trip go test's own timeout).
+	t.Logf("trajectory answered 503 after %v", took)
 	// A sweep is stopped at the progress checkpoint of every gradient
 	// (and through the context stability.Sweep checks every 1024 steps).
 	start = time.Now()
 	code, body, _ = get(t, srv, "/api/sweep?problem=mlp&lr=0.01:0.04:4&steps=10000")
-	if took := time.Since(start); code != http.StatusServiceUnavailable || took > 5*time.Second {
-		t.Errorf("sweep: status %d after %v: %s; want 503 soon after 300 ms", code, took, body)
+	if took := time.Since(start); code != http.StatusServiceUnavailable || !strings.Contains(body, "longer than the server's limit") {
+		t.Errorf("sweep: status %d after %v: %s; want 503 with the time limit", code, took, body)
 	}
 	// The server still answers afterwards.
 	if code, body, _ := get(t, srv, "/api/stability?problem=quadratic2d&lr=0.5"); code != 200 {
