@@ -7,14 +7,18 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/blas/cblas128"
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/pflow-go/pflow/internal/kernel"
 )
 
-// Dense matrix-vector products through gonum's real BLAS kernels (DGEMV,
-// assembly on amd64 and arm64). A complex128 is stored as two float64, real
-// part first, so a []complex128 of length n is read in place as a
-// []float64 of length 2n: the real parts with stride 2 from offset 0, the
-// imaginary parts from offset 1. BenchmarkMulVec compares these kernels
-// with plain loops and with gonum's complex ZGEMV.
+// Dense matrix-vector products. Products with a real matrix and a real
+// vector, and products with a complex matrix, go through internal/kernel:
+// AVX2/FMA assembly on amd64 processors that have it, gonum's DGEMV
+// elsewhere. A complex128 is stored as two float64, real part first, so a
+// []complex128 of length n is read in place as a []float64 of length 2n:
+// the real parts with stride 2 from offset 0, the imaginary parts from
+// offset 1. BenchmarkMulVec compares these kernels with plain loops and
+// with gonum's complex ZGEMV.
 
 // floatView returns the float64 view (re, im, re, im, …) of x, sharing its
 // memory.
@@ -26,9 +30,10 @@ func floatView(x []complex128) []float64 {
 }
 
 // MulVec sets dst = A x for the real row-major m×n matrix a (a[i*n+j] =
-// A_ij) and x of either Scalar type. For real x it is one DGEMV; for complex
-// x, two DGEMVs on the real and imaginary parts of x read in place (no copy,
-// no allocation). dst (length m) must not overlap x (length n). It panics
+// A_ij) and x of either Scalar type. For real x it is one product by
+// internal/kernel (AVX2/FMA where available, else DGEMV); for complex x, two
+// DGEMVs on the real and imaginary parts of x read in place (no copy, no
+// allocation). dst (length m) must not overlap x (length n). It panics
 // if the lengths do not match.
 func MulVec[T Scalar](dst []T, a []float64, m, n int, x []T) {
 	if len(a) != m*n || len(dst) != m || len(x) != n {
@@ -41,12 +46,11 @@ func MulVec[T Scalar](dst []T, a []float64, m, n int, x []T) {
 		clear(dst)
 		return
 	}
-	g := blas64.General{Rows: m, Cols: n, Stride: n, Data: a}
 	switch d := any(dst).(type) {
 	case []float64:
-		xs := any(x).([]float64)
-		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 1, Data: xs}, 0, blas64.Vector{N: m, Inc: 1, Data: d})
+		kernel.Gemv(m, n, a, n, any(x).([]float64), d)
 	case []complex128:
+		g := blas64.General{Rows: m, Cols: n, Stride: n, Data: a}
 		xv, dv := floatView(any(x).([]complex128)), floatView(d)
 		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: xv}, 0, blas64.Vector{N: m, Inc: 2, Data: dv})
 		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: xv[1:]}, 0, blas64.Vector{N: m, Inc: 2, Data: dv[1:]})
@@ -54,11 +58,14 @@ func MulVec[T Scalar](dst []T, a []float64, m, n int, x []T) {
 }
 
 // CMatVec computes products with a fixed complex row-major m×n matrix A.
-// Up to cmatvecZgemv bytes it uses the real kernel DGEMV: row i of A, read
-// in place as 2n float64 (re, im, re, im, …), gives Re (Ax)_i = row·p and
-// Im (Ax)_i = row·q with p = (Re x₀, −Im x₀, Re x₁, −Im x₁, …) and
-// q = (Im x₀, Re x₀, Im x₁, Re x₁, …); above, gonum's ZGEMV (BenchmarkMulVec
-// on the idle 2-core machine: CMatVec's real route 4.5–4.7 µs against
+// Where internal/kernel has its AVX2/FMA kernels it always uses them: row
+// i of A, read in place as 2n float64 (re, im, re, im, …), gives
+// Re (Ax)_i = row·p and Im (Ax)_i = row·q with p = (Re x₀, −Im x₀, Re x₁,
+// −Im x₁, …) and q = (Im x₀, Re x₀, Im x₁, Re x₁, …), four rows at a time
+// (BenchmarkMulVec on the idle 2-core AVX2 machine at d = 1000: 0.41–0.45
+// ms against ZGEMV's 0.51–0.72 ms and OpenBLAS's single-threaded ZGEMV's
+// 0.39–0.46 ms). Without them, the same products go through DGEMV up to
+// cmatvecZgemv bytes and through gonum's ZGEMV above (4.5–4.7 µs against
 // ZGEMV's 5.0–5.3 µs at d = 100, parity at d = 300, 0.64–0.69 against
 // 0.51–0.56 ms at d = 1000). The vectors p and q are kept in the
 // receiver, so a CMatVec is not safe for concurrent use (make one per
@@ -71,7 +78,8 @@ type CMatVec struct {
 }
 
 // cmatvecZgemv is the matrix size in bytes (2 MiB, d ≈ 360 for a square
-// matrix) above which CMatVec uses ZGEMV.
+// matrix) above which CMatVec uses ZGEMV when internal/kernel has no
+// AVX2/FMA kernels.
 const cmatvecZgemv = 2 << 20
 
 // NewCMatVec returns the product operator of the complex row-major m×n
@@ -81,7 +89,7 @@ func NewCMatVec(a []complex128, m, n int) *CMatVec {
 	if len(a) != m*n {
 		panic(badLen)
 	}
-	if 16*m*n > cmatvecZgemv {
+	if !kernel.Accelerated() && 16*m*n > cmatvecZgemv {
 		return &CMatVec{m: m, n: n, ac: a}
 	}
 	return &CMatVec{m: m, n: n, a: floatView(a), p: make([]float64, 2*n), q: make([]float64, 2*n)}
@@ -111,17 +119,7 @@ func (c *CMatVec) MulVecTo(dst, x []complex128) {
 		p[2*j], p[2*j+1] = re, -im
 		q[2*j], q[2*j+1] = im, re
 	}
-	// Blocks of rows small enough (≤ 128 KiB) to stay in cache between the
-	// two products, so that A is read from memory once.
-	w := 2 * c.n
-	bs := max(1, (128<<10)/(8*w))
-	dv := floatView(dst)
-	for i0 := 0; i0 < c.m; i0 += bs {
-		r := min(bs, c.m-i0)
-		g := blas64.General{Rows: r, Cols: w, Stride: w, Data: c.a[i0*w : (i0+r)*w]}
-		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: w, Inc: 1, Data: p}, 0, blas64.Vector{N: r, Inc: 2, Data: dv[2*i0:]})
-		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: w, Inc: 1, Data: q}, 0, blas64.Vector{N: r, Inc: 2, Data: dv[2*i0+1:]})
-	}
+	kernel.Gemv2(c.m, 2*c.n, c.a, 2*c.n, p, q, floatView(dst))
 }
 
 // DotRC returns Σ_j a_j x_j for real a and x of either Scalar type, by the

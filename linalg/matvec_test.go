@@ -9,15 +9,28 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/cblas128"
+
+	"github.com/pflow-go/pflow/internal/kernel"
 )
 
 // TestMulVec checks the BLAS products against plain loops. Both sum the
 // same n products in different orders, so they agree to n·ε·Σ_j|A_ij||x_j|
 // (the standard bound for a dot product, Higham, Accuracy and Stability,
 // §3.1).
+//
+// It runs on both routes of internal/kernel: the AVX2/FMA kernels (where
+// the processor has them) and gonum's DGEMV and ZGEMV.
 func TestMulVec(t *testing.T) {
+	for _, asm := range []bool{true, false} {
+		restore := kernel.ForTests(asm)
+		t.Run(fmt.Sprintf("asm=%v", kernel.Accelerated()), testMulVec)
+		restore()
+	}
+}
+
+func testMulVec(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for _, sz := range [][2]int{{1, 1}, {3, 5}, {17, 4}, {64, 64}, {0, 3}, {3, 0}, {380, 370}} { // 380×370: ZGEMV route
+	for _, sz := range [][2]int{{1, 1}, {3, 5}, {17, 4}, {64, 64}, {0, 3}, {3, 0}, {380, 370}, {7, 9}, {9, 7}} { // 380×370: the ZGEMV route without AVX2
 		m, n := sz[0], sz[1]
 		a := make([]float64, m*n)
 		ac := make([]complex128, m*n)
