@@ -11,8 +11,7 @@ import (
 	"github.com/pflow-go/pflow/internal/kernel"
 )
 
-// Dense matrix-vector products. Products with a real matrix and a real
-// vector, and products with a complex matrix, go through internal/kernel:
+// Dense matrix-vector products. All go through internal/kernel:
 // AVX2/FMA assembly on amd64 processors that have it, gonum's DGEMV
 // elsewhere. A complex128 is stored as two float64, real part first, so a
 // []complex128 of length n is read in place as a []float64 of length 2n:
@@ -30,10 +29,10 @@ func floatView(x []complex128) []float64 {
 }
 
 // MulVec sets dst = A x for the real row-major m×n matrix a (a[i*n+j] =
-// A_ij) and x of either Scalar type. For real x it is one product by
-// internal/kernel (AVX2/FMA where available, else DGEMV); for complex x, two
-// DGEMVs on the real and imaginary parts of x read in place (no copy, no
-// allocation). dst (length m) must not overlap x (length n). It panics
+// A_ij) and x of either Scalar type, through internal/kernel: AVX2/FMA
+// where available (for complex x the kernel splits x into its real and
+// imaginary parts in registers), else DGEMV (for complex x two DGEMVs on
+// its real and imaginary parts read in place). It does not allocate. dst (length m) must not overlap x (length n). It panics
 // if the lengths do not match.
 func MulVec[T Scalar](dst []T, a []float64, m, n int, x []T) {
 	if len(a) != m*n || len(dst) != m || len(x) != n {
@@ -50,10 +49,7 @@ func MulVec[T Scalar](dst []T, a []float64, m, n int, x []T) {
 	case []float64:
 		kernel.Gemv(m, n, a, n, any(x).([]float64), d)
 	case []complex128:
-		g := blas64.General{Rows: m, Cols: n, Stride: n, Data: a}
-		xv, dv := floatView(any(x).([]complex128)), floatView(d)
-		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: xv}, 0, blas64.Vector{N: m, Inc: 2, Data: dv})
-		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: xv[1:]}, 0, blas64.Vector{N: m, Inc: 2, Data: dv[1:]})
+		kernel.GemvC(m, n, a, n, floatView(any(x).([]complex128)), floatView(d))
 	}
 }
 

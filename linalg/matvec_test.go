@@ -130,7 +130,7 @@ func BenchmarkMulVec(b *testing.B) {
 				loopMulVec(y, a, x)
 			}
 		})
-		b.Run(fmt.Sprintf("real/dgemv/d=%d", d), func(b *testing.B) {
+		b.Run(fmt.Sprintf("real/mulvec/d=%d", d), func(b *testing.B) {
 			for b.Loop() {
 				MulVec(y, a, d, d, x)
 			}
@@ -140,7 +140,7 @@ func BenchmarkMulVec(b *testing.B) {
 				loopMulVec(yc, a, xc)
 			}
 		})
-		b.Run(fmt.Sprintf("realmat-cvec/dgemv/d=%d", d), func(b *testing.B) {
+		b.Run(fmt.Sprintf("realmat-cvec/mulvec/d=%d", d), func(b *testing.B) {
 			for b.Loop() {
 				MulVec(yc, a, d, d, xc)
 			}

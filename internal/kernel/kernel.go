@@ -77,6 +77,29 @@ func Gemv2(m, n int, a []float64, lda int, p, q, y []float64) {
 	gemv2Gonum(m, n, a, lda, p, q, y)
 }
 
+// GemvC sets y[2i] + i·y[2i+1] = Σ_{j<n} a[i·lda+j]·(x[2j] + i·x[2j+1]) for
+// i < m: a real matrix times a complex vector, x and y stored as
+// (re, im, re, im, …) (a []complex128 read in place). It panics if the
+// slices are too short or lda < max(1, n); y must not overlap a or x.
+func GemvC(m, n int, a []float64, lda int, x, y []float64) {
+	check(m, n, a, lda)
+	if len(x) < 2*n || len(y) < 2*m {
+		panic("kernel: short vector")
+	}
+	if m == 0 {
+		return
+	}
+	if n == 0 {
+		clear(y[:2*m])
+		return
+	}
+	if useAsm {
+		gemvCAsm(m, n, a, lda, x, y)
+		return
+	}
+	gemvCGonum(m, n, a, lda, x, y)
+}
+
 func check(m, n int, a []float64, lda int) {
 	if m < 0 || n < 0 || lda < max(1, n) {
 		panic("kernel: bad dimensions")
@@ -101,4 +124,12 @@ func gemv2Gonum(m, n int, a []float64, lda int, p, q, y []float64) {
 		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 1, Data: p}, 0, blas64.Vector{N: r, Inc: 2, Data: y[2*i0:]})
 		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 1, Data: q}, 0, blas64.Vector{N: r, Inc: 2, Data: y[2*i0+1:]})
 	}
+}
+
+// gemvCGonum is two DGEMVs on the real and imaginary parts of x, read in
+// place with stride 2.
+func gemvCGonum(m, n int, a []float64, lda int, x, y []float64) {
+	g := blas64.General{Rows: m, Cols: n, Stride: lda, Data: a[:(m-1)*lda+n]}
+	blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: x}, 0, blas64.Vector{N: m, Inc: 2, Data: y})
+	blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: x[1:]}, 0, blas64.Vector{N: m, Inc: 2, Data: y[1:]})
 }

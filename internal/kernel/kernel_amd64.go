@@ -47,6 +47,12 @@ func dot4(n int, a *float64, lda int, x *float64, out *[4]float64)
 //go:noescape
 func dot4x2(n int, a *float64, lda int, p, q *float64, out *[8]float64)
 
+// dot4c sets out[2r] = Σ_{j<n} a[r·lda+j]·x[2j] and out[2r+1] = the same
+// with x[2j+1], for r < 4, n a positive multiple of 4.
+//
+//go:noescape
+func dot4c(n int, a *float64, lda int, x *float64, out *[8]float64)
+
 func gemvAsm(m, n int, a []float64, lda int, x, y []float64) {
 	n8 := n &^ 7
 	i := 0
@@ -96,6 +102,37 @@ func gemv2Asm(m, n int, a []float64, lda int, p, q, y []float64) {
 	for ; i < m; i++ {
 		row := a[i*lda : i*lda+n]
 		y[2*i], y[2*i+1] = dotTail(row, p[:n]), dotTail(row, q[:n])
+	}
+}
+
+func gemvCAsm(m, n int, a []float64, lda int, x, y []float64) {
+	n4 := n &^ 3
+	i := 0
+	var s [8]float64
+	for ; i+4 <= m; i += 4 {
+		r := a[i*lda : (i+3)*lda+n]
+		if n4 > 0 {
+			dot4c(n4, unsafe.SliceData(r), lda, unsafe.SliceData(x), &s)
+		} else {
+			s = [8]float64{}
+		}
+		for j := n4; j < n; j++ {
+			re, im := x[2*j], x[2*j+1]
+			for k := range 4 {
+				v := r[k*lda+j]
+				s[2*k] += v * re
+				s[2*k+1] += v * im
+			}
+		}
+		copy(y[2*i:2*i+8], s[:])
+	}
+	for ; i < m; i++ {
+		var re, im float64
+		for j, v := range a[i*lda : i*lda+n] {
+			re += v * x[2*j]
+			im += v * x[2*j+1]
+		}
+		y[2*i], y[2*i+1] = re, im
 	}
 }
 

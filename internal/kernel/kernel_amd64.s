@@ -182,3 +182,73 @@ dot4x2done:
 	REDUCE(Y7, X7, 56(R11))
 	VZEROUPPER
 	RET
+
+// func dot4c(n int, a *float64, lda int, x *float64, out *[8]float64)
+// Four real rows against a complex vector x stored (re, im, re, im, …):
+// out[2r] = Σ_{j<n} a[r·lda+j]·Re x_j and out[2r+1] the same with Im x_j,
+// for n a positive multiple of 4. Each pass splits four entries of x into
+// their real and imaginary parts (VUNPCKLPD/VUNPCKHPD give the order
+// 0, 2, 1, 3; VPERMPD $0xD8 restores 0, 1, 2, 3) and uses them for the
+// four rows: eight accumulators (Y0–Y7).
+TEXT ·dot4c(SB), NOSPLIT, $0-40
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), DX
+	SHLQ $3, DX
+	LEAQ (SI)(DX*1), R8
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	MOVQ x+24(FP), DI
+	MOVQ out+32(FP), R11
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	XORQ AX, AX
+	XORQ BX, BX
+	SHRQ $2, CX
+	JZ   dot4cdone
+
+dot4cloop:
+	PREFETCHT0  PF(SI)(AX*8)
+	PREFETCHT0  PF(R8)(AX*8)
+	PREFETCHT0  PF(R9)(AX*8)
+	PREFETCHT0  PF(R10)(AX*8)
+	VMOVUPD     (DI)(BX*1), Y12
+	VMOVUPD     32(DI)(BX*1), Y13
+	VUNPCKLPD   Y13, Y12, Y8
+	VUNPCKHPD   Y13, Y12, Y9
+	VPERMPD     $0xD8, Y8, Y8
+	VPERMPD     $0xD8, Y9, Y9
+	VMOVUPD     (SI)(AX*8), Y10
+	VMOVUPD     (R8)(AX*8), Y11
+	VFMADD231PD Y10, Y8, Y0
+	VFMADD231PD Y10, Y9, Y1
+	VFMADD231PD Y11, Y8, Y2
+	VFMADD231PD Y11, Y9, Y3
+	VMOVUPD     (R9)(AX*8), Y10
+	VMOVUPD     (R10)(AX*8), Y11
+	VFMADD231PD Y10, Y8, Y4
+	VFMADD231PD Y10, Y9, Y5
+	VFMADD231PD Y11, Y8, Y6
+	VFMADD231PD Y11, Y9, Y7
+	ADDQ        $4, AX
+	ADDQ        $64, BX
+	DECQ        CX
+	JNZ         dot4cloop
+
+dot4cdone:
+	REDUCE(Y0, X0, 0(R11))
+	REDUCE(Y1, X1, 8(R11))
+	REDUCE(Y2, X2, 16(R11))
+	REDUCE(Y3, X3, 24(R11))
+	REDUCE(Y4, X4, 32(R11))
+	REDUCE(Y5, X5, 40(R11))
+	REDUCE(Y6, X6, 48(R11))
+	REDUCE(Y7, X7, 56(R11))
+	VZEROUPPER
+	RET

@@ -8,3 +8,4 @@ const hasAsm = false
 
 func gemvAsm(m, n int, a []float64, lda int, x, y []float64)     { panic("unreachable") }
 func gemv2Asm(m, n int, a []float64, lda int, p, q, y []float64) { panic("unreachable") }
+func gemvCAsm(m, n int, a []float64, lda int, x, y []float64)    { panic("unreachable") }

@@ -120,6 +120,40 @@ func TestGemv2(t *testing.T) {
 	})
 }
 
+func TestGemvC(t *testing.T) {
+	routes(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for m := 0; m <= 13; m++ {
+			for n := 0; n <= 37; n++ {
+				for _, lda := range []int{max(1, n), n + 2} {
+					a, x := fill(rng, m, n, lda), vec(rng, 2*n)
+					re, im := make([]float64, n), make([]float64, n)
+					for j := range n {
+						re[j], im[j] = x[2*j], x[2*j+1]
+					}
+					y := make([]float64, 2*m+1)
+					for i := range y {
+						y[i] = math.NaN()
+					}
+					y[2*m] = 42
+					GemvC(m, n, a, lda, x, y)
+					for i := 0; i < m; i++ {
+						row := a[i*lda : i*lda+n]
+						wr, tr := dot(row, re)
+						wi, ti := dot(row, im)
+						if !(math.Abs(y[2*i]-wr) <= tr) || !(math.Abs(y[2*i+1]-wi) <= ti) {
+							t.Errorf("m=%d n=%d lda=%d row %d: (%v, %v), want (%v, %v)", m, n, lda, i, y[2*i], y[2*i+1], wr, wi)
+						}
+					}
+					if y[2*m] != 42 {
+						t.Errorf("m=%d n=%d: wrote past y", m, n)
+					}
+				}
+			}
+		}
+	})
+}
+
 // TestDeterministic: the same inputs give the same bits on every call.
 func TestDeterministic(t *testing.T) {
 	routes(t, func(t *testing.T) {
@@ -131,6 +165,8 @@ func TestDeterministic(t *testing.T) {
 		Gemv(m, n, a, n, x, y2)
 		Gemv2(m, n, a, n, x, x, y1[:2*m])
 		Gemv2(m, n, a, n, x, x, y2[:2*m])
+		GemvC(m, n/2, a, n, x, y1[:2*m])
+		GemvC(m, n/2, a, n, x, y2[:2*m])
 		for i := range y1 {
 			if math.Float64bits(y1[i]) != math.Float64bits(y2[i]) {
 				t.Fatalf("entry %d: %v then %v", i, y1[i], y2[i])
@@ -165,6 +201,13 @@ func TestNonFinite(t *testing.T) {
 			for i := range y {
 				if !(math.IsNaN(y[i]) && math.IsNaN(bad) || math.IsInf(y[i], 1) && math.IsInf(bad, 1)) {
 					t.Errorf("Gemv2, x has %v: y[%d] = %v", bad, i, y[i])
+				}
+			}
+			// x[13] is Im x₆ as a complex vector of length 8.
+			GemvC(m, n/2, a, n, x, y)
+			for i := range m {
+				if y[2*i] != 8 || !(math.IsNaN(y[2*i+1]) && math.IsNaN(bad) || math.IsInf(y[2*i+1], 1) && math.IsInf(bad, 1)) {
+					t.Errorf("GemvC, x has %v: y[%d] = %v + %vi", bad, i, y[2*i], y[2*i+1])
 				}
 			}
 		}
@@ -211,6 +254,12 @@ func BenchmarkGemv(b *testing.B) {
 					Gemv(d, d, a, d, x, y)
 				}
 			})
+			b.Run(fmt.Sprintf("realmat-cvec/%s/d=%d", name, d), func(b *testing.B) {
+				ForTests(asm)
+				for b.Loop() {
+					GemvC(d, d, a, d, p, yc)
+				}
+			})
 			b.Run(fmt.Sprintf("complex/%s/d=%d", name, d), func(b *testing.B) {
 				ForTests(asm)
 				for b.Loop() {
@@ -235,11 +284,19 @@ func FuzzGemv(f *testing.F) {
 		y, y2 := make([]float64, m), make([]float64, 2*m)
 		Gemv(m, n, a, lda, x, y)
 		Gemv2(m, n, a, lda, x, q, y2)
+		// x and q interleaved as one complex vector.
+		xq := make([]float64, 2*n)
+		for j := range n {
+			xq[2*j], xq[2*j+1] = x[j], q[j]
+		}
+		y3 := make([]float64, 2*m)
+		GemvC(m, n, a, lda, xq, y3)
 		for i := range m {
 			row := a[i*lda : i*lda+n]
 			wx, tx := dot(row, x)
 			wq, tq := dot(row, q)
-			if !(math.Abs(y[i]-wx) <= tx) || !(math.Abs(y2[2*i]-wx) <= tx) || !(math.Abs(y2[2*i+1]-wq) <= tq) {
+			if !(math.Abs(y[i]-wx) <= tx) || !(math.Abs(y2[2*i]-wx) <= tx) || !(math.Abs(y2[2*i+1]-wq) <= tq) ||
+				!(math.Abs(y3[2*i]-wx) <= tx) || !(math.Abs(y3[2*i+1]-wq) <= tq) {
 				t.Fatalf("m=%d n=%d lda=%d row %d: %v %v %v, want %v %v", m, n, lda, i, y[i], y2[2*i], y2[2*i+1], wx, wq)
 			}
 		}
