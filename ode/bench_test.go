@@ -45,7 +45,7 @@ func benchSolve[T float64 | complex128](b *testing.B, f Func[T], t1 float64, y0 
 
 // BenchmarkStep measures one accepted step of DOPRI5 (no allocation).
 func BenchmarkStep(b *testing.B) {
-	it, _ := NewIntegrator(ProblemOf(arenstorf), 0, 1e9, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: 1 << 40})
+	it, _ := NewIntegrator(ProblemOf(arenstorf), 0, 1e9, arenY0, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: math.MaxInt})
 	b.ReportAllocs()
 	for b.Loop() {
 		it.Step()
@@ -55,7 +55,7 @@ func BenchmarkStep(b *testing.B) {
 // BenchmarkStepLorenz measures one accepted DOPRI5 step on the 3-dimensional
 // Lorenz system, where the per-step overhead of the engine dominates.
 func BenchmarkStepLorenz(b *testing.B) {
-	it, _ := NewIntegrator(ProblemOf(lorenz), 0, 1e12, []float64{1, 1, 1}, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: 1 << 40})
+	it, _ := NewIntegrator(ProblemOf(lorenz), 0, 1e12, []float64{1, 1, 1}, DOPRI5, &Settings[float64]{RTol: 1e-9, ATol: 1e-9, MaxSteps: math.MaxInt})
 	b.ReportAllocs()
 	for b.Loop() {
 		it.Step()

@@ -346,12 +346,15 @@ func newRun[T linalg.Scalar](ctx context.Context, p Problem[T], t0, t1 float64, 
 			if q > 1e12 {
 				return nil, bad("Step = %v gives more than 1e12 steps", s.Step)
 			}
+			if q > math.MaxInt/2 {
+				return nil, bad("Step = %v gives more steps than an int holds on this platform", s.Step)
+			}
 			// t1 − t0 carries the rounding of t0 and t1: a Step that
 			// divides the span up to that rounding gives exactly q steps.
 			tol := 4 * eps * (math.Abs(t0) + math.Abs(t1) + span) / span
 			nf = max(int(math.Ceil(q*(1-tol))), 1)
 		}
-		if nf > 1e12 {
+		if int64(nf) > 1e12 {
 			return nil, bad("Steps = %d exceeds 1e12", nf)
 		}
 		if nf > rs.MaxSteps && s.MaxSteps != 0 {
