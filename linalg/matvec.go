@@ -58,9 +58,10 @@ func MulVec[T Scalar](dst []T, a []float64, m, n int, x []T) {
 // i of A, read in place as 2n float64 (re, im, re, im, …), gives
 // Re (Ax)_i = row·p and Im (Ax)_i = row·q with p = (Re x₀, −Im x₀, Re x₁,
 // −Im x₁, …) and q = (Im x₀, Re x₀, Im x₁, Re x₁, …), four rows at a time
-// (BenchmarkMulVec on the idle 2-core AVX2 machine at d = 1000: 0.41–0.45
-// ms against ZGEMV's 0.51–0.72 ms and OpenBLAS's single-threaded ZGEMV's
-// 0.39–0.46 ms). Without them, the same products go through DGEMV up to
+// (`go test ./internal/kernel -bench Gemv` on the idle 2-core AVX2 machine
+// at d = 1000: 0.34–0.45 ms against gonum's ZGEMV's 0.51–0.72 ms and
+// OpenBLAS's single-threaded ZGEMV's 0.39–0.54 ms; docs/benchmarks.md).
+// Without them, the same products go through DGEMV up to
 // cmatvecZgemv bytes and through gonum's ZGEMV above (4.5–4.7 µs against
 // ZGEMV's 5.0–5.3 µs at d = 100, parity at d = 300, 0.64–0.69 against
 // 0.51–0.56 ms at d = 1000). The vectors p and q are kept in the

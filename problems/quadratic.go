@@ -30,7 +30,7 @@ type quadOp struct {
 func quadApply[T linalg.Scalar](q *quadOp, dst, v []T) {
 	n := q.n
 	if q.a != nil {
-		// DGEMV (two for complex v, on its real and imaginary parts).
+		// internal/kernel's product (AVX2/FMA, or DGEMV without it).
 		linalg.MulVec(dst, q.a, n, n, v)
 		return
 	}

@@ -436,7 +436,7 @@ func Dense[T float64 | complex128](s *SPD, g []T) []T {
 }
 
 // NewGradFlow returns the gradflow_d<d> row: θ′ = −Aθ with A stored as a
-// dense d×d matrix and applied by DGEMV (linalg.MulVec), the workload of
+// dense d×d matrix and applied by linalg.MulVec (a DGEMV), the workload of
 // the peers; θ0 = (1, …, 1), t ∈ [0, 100], error
 // ‖θ(100) − Q diag(e^{−100λ}) Q θ0‖∞.
 func NewGradFlow(d int) *Problem[float64] {
@@ -495,7 +495,7 @@ func (s *SPD) PrincipalRates(h float64) []complex128 {
 
 // NewPrincipal returns the principal_d<d> row: θ′ = Lθ with
 // L = Q diag(μ) Q stored as a dense complex d×d matrix and applied by
-// linalg.CMatVec (ZGEMV above 2 MiB), the workload of the peers (a complex
+// linalg.CMatVec (a ZGEMV-like product), the workload of the peers (a complex
 // matrix-vector product); θ0 = (1, …, 1), t ∈ [0, 55h], h = 1.8/λ_max;
 // error ‖θ(55h) − (I − hA)^55 θ0‖∞ (complex modulus). The problem holds a
 // workspace: F is not safe for concurrent use.

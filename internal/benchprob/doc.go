@@ -25,7 +25,8 @@
 //     is its force −q/|q|³, for splitting methods.
 //   - gradflow_dN, principal_dN: linear gradient and principal flows on a
 //     reproducible symmetric positive definite matrix (SPD), stored dense
-//     and applied by DGEMV as the peers do; gradflow_dN_householder,
-//     principal_dN_householder: the same flows with the matrix applied in
-//     O(d) through its Householder factors (a different, cheaper workload).
+//     and applied by dense products (linalg.MulVec, CMatVec) as the peers
+//     do; gradflow_dN_householder, principal_dN_householder: the same
+//     flows with the matrix applied in O(d) through its Householder factors
+//     (a different, cheaper workload).
 package benchprob
