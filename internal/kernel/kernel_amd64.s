@@ -32,35 +32,59 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	VHADDPD      x, x, x;    \
 	VMOVSD       x, dst
 
+// REDUCE8 stores the lane sums of Y0–Y7 at 0(R11), 8(R11), …, 56(R11).
+#define REDUCE8 \
+	REDUCE(Y0, X0, 0(R11));  \
+	REDUCE(Y1, X1, 8(R11));  \
+	REDUCE(Y2, X2, 16(R11)); \
+	REDUCE(Y3, X3, 24(R11)); \
+	REDUCE(Y4, X4, 32(R11)); \
+	REDUCE(Y5, X5, 40(R11)); \
+	REDUCE(Y6, X6, 48(R11)); \
+	REDUCE(Y7, X7, 56(R11))
+
+// ROWS4 sets R8, R9, R10 to the rows after the one at SI, lda = DX
+// elements apart (DX becomes the stride in bytes).
+#define ROWS4 \
+	SHLQ $3, DX;          \
+	LEAQ (SI)(DX*1), R8;  \
+	LEAQ (R8)(DX*1), R9;  \
+	LEAQ (R9)(DX*1), R10
+
+// ZERO8 clears the accumulators Y0–Y7.
+#define ZERO8 \
+	VXORPD Y0, Y0, Y0; \
+	VXORPD Y1, Y1, Y1; \
+	VXORPD Y2, Y2, Y2; \
+	VXORPD Y3, Y3, Y3; \
+	VXORPD Y4, Y4, Y4; \
+	VXORPD Y5, Y5, Y5; \
+	VXORPD Y6, Y6, Y6; \
+	VXORPD Y7, Y7, Y7
+
+// PREFETCH4 prefetches the four rows PF bytes ahead of column AX.
+#define PREFETCH4 \
+	PREFETCHT0 PF(SI)(AX*8);  \
+	PREFETCHT0 PF(R8)(AX*8);  \
+	PREFETCHT0 PF(R9)(AX*8);  \
+	PREFETCHT0 PF(R10)(AX*8)
+
 // func dot4(n int, a *float64, lda int, x *float64, out *[4]float64)
 // Four rows, two accumulators each (Y0–Y7), eight columns per iteration.
 TEXT ·dot4(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), DX
-	SHLQ $3, DX
-	LEAQ (SI)(DX*1), R8
-	LEAQ (R8)(DX*1), R9
-	LEAQ (R9)(DX*1), R10
+	ROWS4
 	MOVQ x+24(FP), DI
 	MOVQ out+32(FP), R11
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
+	ZERO8
 	XORQ AX, AX
 	SHRQ $3, CX
 	JZ   dot4done
 
 dot4loop:
-	PREFETCHT0  PF(SI)(AX*8)
-	PREFETCHT0  PF(R8)(AX*8)
-	PREFETCHT0  PF(R9)(AX*8)
-	PREFETCHT0  PF(R10)(AX*8)
+	PREFETCH4
 	VMOVUPD     (DI)(AX*8), Y8
 	VMOVUPD     32(DI)(AX*8), Y9
 	VFMADD231PD (SI)(AX*8), Y8, Y0
@@ -96,31 +120,18 @@ TEXT ·dot4x2(SB), NOSPLIT, $0-48
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), DX
-	SHLQ $3, DX
-	LEAQ (SI)(DX*1), R8
-	LEAQ (R8)(DX*1), R9
-	LEAQ (R9)(DX*1), R10
+	ROWS4
 	MOVQ p+24(FP), DI
 	MOVQ q+32(FP), BX
 	MOVQ out+40(FP), R11
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
+	ZERO8
 	XORQ AX, AX
 	MOVQ CX, R12
 	SHRQ $3, R12
 	JZ   dot4x2tail
 
 dot4x2loop:
-	PREFETCHT0  PF(SI)(AX*8)
-	PREFETCHT0  PF(R8)(AX*8)
-	PREFETCHT0  PF(R9)(AX*8)
-	PREFETCHT0  PF(R10)(AX*8)
+	PREFETCH4
 	VMOVUPD     (DI)(AX*8), Y8
 	VMOVUPD     (BX)(AX*8), Y9
 	VMOVUPD     32(DI)(AX*8), Y10
@@ -172,14 +183,7 @@ dot4x2tail:
 	VFMADD231PD Y12, Y9, Y7
 
 dot4x2done:
-	REDUCE(Y0, X0, 0(R11))
-	REDUCE(Y1, X1, 8(R11))
-	REDUCE(Y2, X2, 16(R11))
-	REDUCE(Y3, X3, 24(R11))
-	REDUCE(Y4, X4, 32(R11))
-	REDUCE(Y5, X5, 40(R11))
-	REDUCE(Y6, X6, 48(R11))
-	REDUCE(Y7, X7, 56(R11))
+	REDUCE8
 	VZEROUPPER
 	RET
 
@@ -194,30 +198,17 @@ TEXT ·dot4c(SB), NOSPLIT, $0-40
 	MOVQ n+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ lda+16(FP), DX
-	SHLQ $3, DX
-	LEAQ (SI)(DX*1), R8
-	LEAQ (R8)(DX*1), R9
-	LEAQ (R9)(DX*1), R10
+	ROWS4
 	MOVQ x+24(FP), DI
 	MOVQ out+32(FP), R11
-	VXORPD Y0, Y0, Y0
-	VXORPD Y1, Y1, Y1
-	VXORPD Y2, Y2, Y2
-	VXORPD Y3, Y3, Y3
-	VXORPD Y4, Y4, Y4
-	VXORPD Y5, Y5, Y5
-	VXORPD Y6, Y6, Y6
-	VXORPD Y7, Y7, Y7
+	ZERO8
 	XORQ AX, AX
 	XORQ BX, BX
 	SHRQ $2, CX
 	JZ   dot4cdone
 
 dot4cloop:
-	PREFETCHT0  PF(SI)(AX*8)
-	PREFETCHT0  PF(R8)(AX*8)
-	PREFETCHT0  PF(R9)(AX*8)
-	PREFETCHT0  PF(R10)(AX*8)
+	PREFETCH4
 	VMOVUPD     (DI)(BX*1), Y12
 	VMOVUPD     32(DI)(BX*1), Y13
 	VUNPCKLPD   Y13, Y12, Y8
@@ -242,13 +233,6 @@ dot4cloop:
 	JNZ         dot4cloop
 
 dot4cdone:
-	REDUCE(Y0, X0, 0(R11))
-	REDUCE(Y1, X1, 8(R11))
-	REDUCE(Y2, X2, 16(R11))
-	REDUCE(Y3, X3, 24(R11))
-	REDUCE(Y4, X4, 32(R11))
-	REDUCE(Y5, X5, 40(R11))
-	REDUCE(Y6, X6, 48(R11))
-	REDUCE(Y7, X7, 56(R11))
+	REDUCE8
 	VZEROUPPER
 	RET
