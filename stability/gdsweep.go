@@ -354,7 +354,12 @@ func linearAt(p *problems.Problem, h float64, start, ref []float64, r *RateOutco
 // Newton step falls below 1e-12·(1 + ‖x‖) (quadratic convergence makes the
 // error then far smaller; at a degenerate stationary point, such as the
 // minimum of x⁴, convergence is linear and the error is of the order of
-// that step), within 200 iterations.
+// that step), within 200 iterations. A run whose gradient norm grows
+// beyond 1e6 times its value at x has left the neighbourhood of x: it
+// returns nil there instead of wandering (on the cfjax:n=16 network, Newton
+// from GD's last iterate jumped from ‖∇E‖ ≈ 0.5 to 1e5–1e8 in one or two
+// steps and took 15–33 eigendecompositions to land on a point with
+// hλ_max ≈ 1e9, far from anything GD visits).
 func newtonStationary(p *problems.Problem, x0 []float64) []float64 {
 	if p.Real.Hess == nil || p.Dim > 512 {
 		return nil
@@ -363,6 +368,7 @@ func newtonStationary(p *problems.Problem, x0 []float64) []float64 {
 	x := append([]float64(nil), x0...)
 	g, hess, u := make([]float64, n), make([]float64, n*n), make([]float64, n)
 	var eig linalg.SymEig
+	gn0 := 0.0
 	for range 200 {
 		p.Real.Grad(g, x)
 		p.Real.Hess(hess, x)
@@ -372,6 +378,11 @@ func newtonStationary(p *problems.Problem, x0 []float64) []float64 {
 		gn := linalg.Norm2(g)
 		if gn == 0 {
 			return x
+		}
+		if gn0 == 0 {
+			gn0 = gn
+		} else if gn > 1e6*gn0 {
+			return nil
 		}
 		if err := eig.Factorize(hess, n); err != nil {
 			return nil

@@ -203,3 +203,24 @@ func ExampleSweep() {
 	// h = 0.26: periodic (period 2), hλ_max = 2.08, edge 0.25
 	// h = 0.60: diverge (period 0), hλ_max = 4.80, edge 0.25
 }
+
+// TestNewtonLeavesNeighbourhood: from just past the inflection point
+// 1/√3 of E = x⁴/4 − x²/2 the Hessian 3x² − 1 is about 3.5e-9, so the
+// first Newton step lands near x ≈ 1e8, where ‖∇E‖ = |x³ − x| is about
+// 1e24: the search has left the start's neighbourhood and gives up (before
+// the guard it crawled back to the minimum 1, each step shrinking x by
+// about a third, at the cost of dozens of Hessians). From 0.9 it converges
+// to 1.
+func TestNewtonLeavesNeighbourhood(t *testing.T) {
+	p, err := problems.Parse("x^4/4 - x^2/2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x := newtonStationary(p, []float64{1/math.Sqrt(3) + 1e-9}); x != nil {
+		t.Errorf("from the inflection point: %v, want nil", x)
+	}
+	x := newtonStationary(p, []float64{0.9})
+	if x == nil || math.Abs(x[0]-1) > 1e-12 {
+		t.Errorf("from 0.9: %v, want 1", x)
+	}
+}
