@@ -1,17 +1,19 @@
 // Package kernel holds the dense matrix-vector kernels behind
-// linalg.MulVec and linalg.CMatVec: y = A x for a real row-major matrix,
-// and the pair of products (row·p, row·q) that gives a complex product from
-// real arithmetic.
+// linalg.MulVec and linalg.CMatVec: y = A x for a real row-major matrix and
+// a real vector (Gemv) or a complex vector read in place (GemvC), and the
+// pair of products (row·p, row·q) that gives a complex matrix's product
+// from real arithmetic (Gemv2).
 //
 // On amd64 processors with AVX2 and FMA (detected at start-up with CPUID
 // and XGETBV, as the Intel SDM vol. 1 §14.3 prescribes) the products run in
 // hand-written assembly that works on four rows at once, so that every
 // load of x serves four rows and eight independent fused multiply-add
-// chains hide the FMA latency, the scheme of OpenBLAS's Haswell DGEMV
-// kernels (Goto & van de Geijn, ACM TOMS 34(3), 2008, for the principle).
-// Elsewhere, or when built with the noasm tag, they call gonum's DGEMV.
-// Both sum each row in a fixed order, so a result depends only on the
-// inputs and the machine's instruction set: the same on every run.
+// chains hide the FMA latency: the register blocking of optimized BLAS
+// kernels (for the principle, Goto & van de Geijn, "Anatomy of
+// high-performance matrix multiplication", ACM TOMS 34(3), 2008). Elsewhere,
+// or when built with the noasm tag, they call gonum's DGEMV. Both sum each
+// row in a fixed order, so a result depends only on the inputs and the
+// machine's instruction set: the same on every run.
 package kernel
 
 import (
