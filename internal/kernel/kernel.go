@@ -65,18 +65,7 @@ func Gemv2(m, n int, a []float64, lda int, p, q, y []float64) {
 	if len(p) < n || len(q) < n || len(y) < 2*m {
 		panic("kernel: short vector")
 	}
-	if m == 0 {
-		return
-	}
-	if n == 0 {
-		clear(y[:2*m])
-		return
-	}
-	if useAsm {
-		gemv2Asm(m, n, a, lda, p, q, y)
-		return
-	}
-	gemv2Gonum(m, n, a, lda, p, q, y)
+	gemvPair(m, n, a, lda, p, q, 1, y)
 }
 
 // GemvC sets y[2i] + i·y[2i+1] = Σ_{j<n} a[i·lda+j]·(x[2j] + i·x[2j+1]) for
@@ -88,6 +77,13 @@ func GemvC(m, n int, a []float64, lda int, x, y []float64) {
 	if len(x) < 2*n || len(y) < 2*m {
 		panic("kernel: short vector")
 	}
+	gemvPair(m, n, a, lda, x, x[min(1, len(x)):], 2, y)
+}
+
+// gemvPair sets y[2i] = Σ_{j<n} a[i·lda+j]·u[inc·j] and y[2i+1] the same
+// with v, for i < m: Gemv2 with u, v = p, q and inc = 1, GemvC with u, v =
+// x, x[1:] and inc = 2 (the real and imaginary parts read in place).
+func gemvPair(m, n int, a []float64, lda int, u, v []float64, inc int, y []float64) {
 	if m == 0 {
 		return
 	}
@@ -96,10 +92,10 @@ func GemvC(m, n int, a []float64, lda int, x, y []float64) {
 		return
 	}
 	if useAsm {
-		gemvCAsm(m, n, a, lda, x, y)
+		gemvPairAsm(m, n, a, lda, u, v, inc, y)
 		return
 	}
-	gemvCGonum(m, n, a, lda, x, y)
+	gemvPairGonum(m, n, a, lda, u, v, inc, y)
 }
 
 func check(m, n int, a []float64, lda int) {
@@ -116,22 +112,15 @@ func gemvGonum(m, n int, a []float64, lda int, x, y []float64) {
 	blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 1, Data: x}, 0, blas64.Vector{N: m, Inc: 1, Data: y})
 }
 
-func gemv2Gonum(m, n int, a []float64, lda int, p, q, y []float64) {
-	// Blocks of rows small enough (≤ 128 KiB) to stay in cache between
-	// the two products, so that a is read from memory once.
+// gemvPairGonum is two DGEMVs, on u and on v, in blocks of rows small
+// enough (≤ 128 KiB) to stay in cache between the two products, so that a
+// is read from memory once.
+func gemvPairGonum(m, n int, a []float64, lda int, u, v []float64, inc int, y []float64) {
 	bs := max(1, (128<<10)/(8*lda))
 	for i0 := 0; i0 < m; i0 += bs {
 		r := min(bs, m-i0)
 		g := blas64.General{Rows: r, Cols: n, Stride: lda, Data: a[i0*lda : (i0+r-1)*lda+n]}
-		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 1, Data: p}, 0, blas64.Vector{N: r, Inc: 2, Data: y[2*i0:]})
-		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 1, Data: q}, 0, blas64.Vector{N: r, Inc: 2, Data: y[2*i0+1:]})
+		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: inc, Data: u}, 0, blas64.Vector{N: r, Inc: 2, Data: y[2*i0:]})
+		blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: inc, Data: v}, 0, blas64.Vector{N: r, Inc: 2, Data: y[2*i0+1:]})
 	}
-}
-
-// gemvCGonum is two DGEMVs on the real and imaginary parts of x, read in
-// place with stride 2.
-func gemvCGonum(m, n int, a []float64, lda int, x, y []float64) {
-	g := blas64.General{Rows: m, Cols: n, Stride: lda, Data: a[:(m-1)*lda+n]}
-	blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: x}, 0, blas64.Vector{N: m, Inc: 2, Data: y})
-	blas64.Gemv(blas.NoTrans, 1, g, blas64.Vector{N: n, Inc: 2, Data: x[1:]}, 0, blas64.Vector{N: m, Inc: 2, Data: y[1:]})
 }

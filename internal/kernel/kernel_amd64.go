@@ -78,65 +78,44 @@ func gemvAsm(m, n int, a []float64, lda int, x, y []float64) {
 	}
 }
 
-func gemv2Asm(m, n int, a []float64, lda int, p, q, y []float64) {
+// gemvPairAsm is gemvPair by dot4x2 (inc = 1: u and v separate) or dot4c
+// (inc = 2: u and v interleaved as x, x[1:]) for four rows at a time, the
+// trailing columns and rows summed in order here.
+func gemvPairAsm(m, n int, a []float64, lda int, u, v []float64, inc int, y []float64) {
 	n4 := n &^ 3
 	i := 0
 	var s [8]float64
 	for ; i+4 <= m; i += 4 {
 		r := a[i*lda : (i+3)*lda+n]
-		if n4 > 0 {
-			dot4x2(n4, unsafe.SliceData(r), lda, unsafe.SliceData(p), unsafe.SliceData(q), &s)
-		} else {
+		switch {
+		case n4 == 0:
 			s = [8]float64{}
+		case inc == 1:
+			dot4x2(n4, unsafe.SliceData(r), lda, unsafe.SliceData(u), unsafe.SliceData(v), &s)
+		default:
+			dot4c(n4, unsafe.SliceData(r), lda, unsafe.SliceData(u), &s)
 		}
 		for j := n4; j < n; j++ {
-			pj, qj := p[j], q[j]
+			uj, vj := u[inc*j], v[inc*j]
 			for k := range 4 {
-				v := r[k*lda+j]
-				s[2*k] += v * pj
-				s[2*k+1] += v * qj
+				w := r[k*lda+j]
+				s[2*k] += w * uj
+				s[2*k+1] += w * vj
 			}
 		}
 		copy(y[2*i:2*i+8], s[:])
 	}
 	for ; i < m; i++ {
-		row := a[i*lda : i*lda+n]
-		y[2*i], y[2*i+1] = dotTail(row, p[:n]), dotTail(row, q[:n])
+		var su, sv float64
+		for j, w := range a[i*lda : i*lda+n] {
+			su += w * u[inc*j]
+			sv += w * v[inc*j]
+		}
+		y[2*i], y[2*i+1] = su, sv
 	}
 }
 
-func gemvCAsm(m, n int, a []float64, lda int, x, y []float64) {
-	n4 := n &^ 3
-	i := 0
-	var s [8]float64
-	for ; i+4 <= m; i += 4 {
-		r := a[i*lda : (i+3)*lda+n]
-		if n4 > 0 {
-			dot4c(n4, unsafe.SliceData(r), lda, unsafe.SliceData(x), &s)
-		} else {
-			s = [8]float64{}
-		}
-		for j := n4; j < n; j++ {
-			re, im := x[2*j], x[2*j+1]
-			for k := range 4 {
-				v := r[k*lda+j]
-				s[2*k] += v * re
-				s[2*k+1] += v * im
-			}
-		}
-		copy(y[2*i:2*i+8], s[:])
-	}
-	for ; i < m; i++ {
-		var re, im float64
-		for j, v := range a[i*lda : i*lda+n] {
-			re += v * x[2*j]
-			im += v * x[2*j+1]
-		}
-		y[2*i], y[2*i+1] = re, im
-	}
-}
-
-// dotTail is the plain dot product for the last m mod 4 rows.
+// dotTail is the plain dot product for the last m mod 4 rows of gemvAsm.
 func dotTail(a, x []float64) float64 {
 	var s float64
 	for j, v := range a {

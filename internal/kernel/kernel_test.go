@@ -62,95 +62,90 @@ func dot(a, x []float64) (s, bound float64) {
 	return s, 2 * 1.01 * float64(len(a)+1) * eps * bound
 }
 
+// eachShape calls f for every m ≤ 13 rows, n ≤ 37 columns and the two
+// strides max(1, n) and n + pad.
+func eachShape(pad int, f func(m, n, lda int)) {
+	for m := 0; m <= 13; m++ {
+		for n := 0; n <= 37; n++ {
+			for _, lda := range []int{max(1, n), n + pad} {
+				f(m, n, lda)
+			}
+		}
+	}
+}
+
+// guarded returns a y of length k + 1: k NaN, which a kernel must
+// overwrite, and the sentinel 42, which it must leave alone.
+func guarded(k int) []float64 {
+	y := make([]float64, k+1)
+	for i := range y {
+		y[i] = math.NaN()
+	}
+	y[k] = 42
+	return y
+}
+
 func TestGemv(t *testing.T) {
 	routes(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(1, 2))
-		for m := 0; m <= 13; m++ {
-			for n := 0; n <= 37; n++ {
-				for _, lda := range []int{max(1, n), n + 3} {
-					a, x := fill(rng, m, n, lda), vec(rng, n)
-					y := make([]float64, m+1)
-					for i := range y {
-						y[i] = math.NaN()
-					}
-					y[m] = 42
-					Gemv(m, n, a, lda, x, y)
-					for i := 0; i < m; i++ {
-						want, tol := dot(a[i*lda:i*lda+n], x)
-						if !(math.Abs(y[i]-want) <= tol) {
-							t.Errorf("m=%d n=%d lda=%d row %d: %v, want %v ± %.2g", m, n, lda, i, y[i], want, tol)
-						}
-					}
-					if y[m] != 42 {
-						t.Errorf("m=%d n=%d: wrote past y", m, n)
-					}
+		eachShape(3, func(m, n, lda int) {
+			a, x := fill(rng, m, n, lda), vec(rng, n)
+			y := guarded(m)
+			Gemv(m, n, a, lda, x, y)
+			for i := 0; i < m; i++ {
+				want, tol := dot(a[i*lda:i*lda+n], x)
+				if !(math.Abs(y[i]-want) <= tol) {
+					t.Errorf("m=%d n=%d lda=%d row %d: %v, want %v ± %.2g", m, n, lda, i, y[i], want, tol)
 				}
 			}
-		}
+			if y[m] != 42 {
+				t.Errorf("m=%d n=%d: wrote past y", m, n)
+			}
+		})
 	})
+}
+
+// checkPairs checks y[2i], y[2i+1] against row i of a dotted with u and v.
+func checkPairs(t *testing.T, m, n, lda int, a, u, v, y []float64) {
+	t.Helper()
+	for i := 0; i < m; i++ {
+		row := a[i*lda : i*lda+n]
+		wu, tu := dot(row, u)
+		wv, tv := dot(row, v)
+		if !(math.Abs(y[2*i]-wu) <= tu) || !(math.Abs(y[2*i+1]-wv) <= tv) {
+			t.Errorf("m=%d n=%d lda=%d row %d: (%v, %v), want (%v, %v)", m, n, lda, i, y[2*i], y[2*i+1], wu, wv)
+		}
+	}
+	if y[2*m] != 42 {
+		t.Errorf("m=%d n=%d: wrote past y", m, n)
+	}
 }
 
 func TestGemv2(t *testing.T) {
 	routes(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(3, 4))
-		for m := 0; m <= 13; m++ {
-			for n := 0; n <= 37; n++ {
-				for _, lda := range []int{max(1, n), n + 5} {
-					a, p, q := fill(rng, m, n, lda), vec(rng, n), vec(rng, n)
-					y := make([]float64, 2*m+1)
-					for i := range y {
-						y[i] = math.NaN()
-					}
-					y[2*m] = 42
-					Gemv2(m, n, a, lda, p, q, y)
-					for i := 0; i < m; i++ {
-						row := a[i*lda : i*lda+n]
-						wp, tp := dot(row, p)
-						wq, tq := dot(row, q)
-						if !(math.Abs(y[2*i]-wp) <= tp) || !(math.Abs(y[2*i+1]-wq) <= tq) {
-							t.Errorf("m=%d n=%d lda=%d row %d: (%v, %v), want (%v, %v)", m, n, lda, i, y[2*i], y[2*i+1], wp, wq)
-						}
-					}
-					if y[2*m] != 42 {
-						t.Errorf("m=%d n=%d: wrote past y", m, n)
-					}
-				}
-			}
-		}
+		eachShape(5, func(m, n, lda int) {
+			a, p, q := fill(rng, m, n, lda), vec(rng, n), vec(rng, n)
+			y := guarded(2 * m)
+			Gemv2(m, n, a, lda, p, q, y)
+			checkPairs(t, m, n, lda, a, p, q, y)
+		})
 	})
 }
 
 func TestGemvC(t *testing.T) {
 	routes(t, func(t *testing.T) {
 		rng := rand.New(rand.NewPCG(11, 12))
-		for m := 0; m <= 13; m++ {
-			for n := 0; n <= 37; n++ {
-				for _, lda := range []int{max(1, n), n + 2} {
-					a, x := fill(rng, m, n, lda), vec(rng, 2*n)
-					re, im := make([]float64, n), make([]float64, n)
-					for j := range n {
-						re[j], im[j] = x[2*j], x[2*j+1]
-					}
-					y := make([]float64, 2*m+1)
-					for i := range y {
-						y[i] = math.NaN()
-					}
-					y[2*m] = 42
-					GemvC(m, n, a, lda, x, y)
-					for i := 0; i < m; i++ {
-						row := a[i*lda : i*lda+n]
-						wr, tr := dot(row, re)
-						wi, ti := dot(row, im)
-						if !(math.Abs(y[2*i]-wr) <= tr) || !(math.Abs(y[2*i+1]-wi) <= ti) {
-							t.Errorf("m=%d n=%d lda=%d row %d: (%v, %v), want (%v, %v)", m, n, lda, i, y[2*i], y[2*i+1], wr, wi)
-						}
-					}
-					if y[2*m] != 42 {
-						t.Errorf("m=%d n=%d: wrote past y", m, n)
-					}
-				}
+		eachShape(2, func(m, n, lda int) {
+			a, x := fill(rng, m, n, lda), vec(rng, 2*n)
+			re, im := make([]float64, n), make([]float64, n)
+			for j := range n {
+				re[j], im[j] = x[2*j], x[2*j+1]
 			}
-		}
+			y := guarded(2 * m)
+			GemvC(m, n, a, lda, x, y)
+			checkPairs(t, m, n, lda, a, re, im, y)
+		})
 	})
 }
 
